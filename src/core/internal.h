@@ -1,0 +1,210 @@
+/*
+ * internal.h: the core's private types and the functions its files share.
+ *
+ * The scheduler runs on the stack of whoever called mk_run_task() (the
+ * "scheduler context"); every task has its own stack and switches back to
+ * the scheduler when it suspends, yields or ends. So scheduler work (timers,
+ * device polling, hooks, freeing a finished task's stack) never runs on a
+ * task's stack, and a task never frees the stack it is running on.
+ */
+#ifndef MK_CORE_INTERNAL_H
+#define MK_CORE_INTERNAL_H
+
+#include <mkernel.h>
+
+#include "ctx.h"
+#include "platform.h"
+
+/* Freestanding: the compiler may emit these, every platform provides them. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+
+#define MK__UNUSED(x) ((void)(x))
+#define MK__LIKELY(x) __builtin_expect(!!(x), 1)
+#define MK__UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+enum mk__state {
+  MK__RUNNABLE,  /* in the run queue */
+  MK__RUNNING,   /* the current task */
+  MK__SUSPENDED, /* blocked on a syscall */
+  MK__ENDED,     /* finished; waits to be consumed by its parent */
+};
+
+/* A task. Records come from a pool and outlive their stacks: a finished task
+ * gives its stack back at once but keeps its record (and outcome) until its
+ * parent consumes it. */
+struct mk__task {
+  mk__ctx ctx;
+  struct mk__task *next_run; /* run queue link */
+  uint8_t state;             /* enum mk__state */
+  bool cancelled;            /* cancellation requested */
+  bool shielded;             /* in internal waits that cancellation must not
+                                interrupt (ending, await_first's losers) */
+  bool in_finaliser;         /* running a resource finaliser: no blocking */
+  int wake_result;           /* why the last suspension ended */
+  mk_syscall *suspended_on;  /* while MK__SUSPENDED */
+  const char *waiting_for;   /* what it is blocked in, for deadlock dumps */
+
+  void *stack_lo;
+  size_t stack_size;
+  void *asan_fake_stack; /* AddressSanitizer bookkeeping (sanitizer builds) */
+
+  mk_task_fn fn;
+  void *arg;
+  mk_outcome outcome;
+
+  /* The tree. Children are listed newest first. */
+  struct mk__task *parent;
+  struct mk__task *children;
+  struct mk__task *sib_prev, *sib_next;
+  size_t nchildren;
+  /* Set while this task waits for a child to end: wake it when `await_target`
+   * (or, if NULL, any child) ends. */
+  mk_syscall *child_wait;
+  struct mk__task *await_target;
+
+  mk_resource *resources; /* owned, newest first */
+  mk_orphans *orphans;    /* the set it belongs to, if any */
+  struct mk__task *orph_prev, *orph_next;
+  mk_lazy *forcing; /* innermost lazy value it is forcing */
+
+  uint64_t id;
+  const char *name;
+  const char *file;
+  int line;
+  struct mk__task *free_next; /* record pool link */
+};
+
+/* A task waiting in a queue (mutex, condition, lazy): lives on its stack. */
+struct mk__waiter {
+  struct mk__waiter *prev, *next;
+  struct mk__task *task;
+  mk_syscall sc;
+  bool signalled;
+};
+
+struct mk__sleeper;
+typedef struct mk__timer {
+  uint64_t deadline;
+  uint64_t seq; /* FIFO order among equal deadlines */
+  struct mk__sleeper *sleeper;
+} mk__timer;
+
+typedef struct mk__sched {
+  bool running;
+  mk__ctx ctx; /* the scheduler's own context */
+  struct mk__task *current;
+  struct mk__task *root;
+
+  /* Run queue: FIFO, O(1) at both ends. */
+  struct mk__task *run_head, *run_tail;
+  size_t run_count;
+  /* Tasks still to run in the current round; see sched.c. */
+  size_t round_left;
+
+  /* Timers: binary min-heap keyed by (deadline, seq). */
+  mk__timer *timers;
+  size_t ntimers, timers_cap;
+  uint64_t timer_seq;
+
+  /* Waits on devices (net reads, scheduled block I/O); the event policy
+   * polls only while this is non-zero. */
+  size_t device_waiters;
+  mk_net *nets[64];      /* by handle */
+  uint64_t net_interest; /* handles with a reader waiting */
+  struct mk__block_request *block_head, *block_tail; /* scheduled I/O */
+
+  mk_hook *hooks;
+  mk_hook *hook_cursor; /* next hook to run, kept valid across removals */
+
+  uint64_t (*clock)(void *ctx);
+  void *clock_ctx;
+  uint64_t prng;
+
+  uint64_t next_id;
+  struct mk__task *free_tasks; /* record pool */
+  size_t live_records;
+
+  int fatal; /* first programming error that ends the run, or MK_OK */
+
+  /* AddressSanitizer: the scheduler stack, learnt on the first switch. */
+  const void *asan_stack_bottom;
+  size_t asan_stack_size;
+  void *asan_fake_stack;
+} mk__sched;
+
+extern mk__sched mk__s;
+
+/* sched.c */
+void mk__runq_push(struct mk__task *t);
+mk_result mk__blocking_entry(struct mk__task **self);
+mk_result mk__suspend_as(mk_syscall *sc, const char *what);
+void mk__to_scheduler(struct mk__task *self);
+_Noreturn void mk__to_scheduler_final(struct mk__task *self);
+void mk__cancel_request(struct mk__task *t);
+void mk__cancel_all(struct mk__task *t);
+void mk__fatal(int code);
+uint64_t mk__now(void);
+uint64_t mk__random_below(uint64_t n);
+
+/* task.c */
+mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
+                          size_t stack, const char *name, const char *file,
+                          int line, struct mk__task **out);
+struct mk__task *mk__task_alloc(void);
+void mk__task_free(struct mk__task *t);
+void mk__task_reap(struct mk__task *t);
+void mk__task_entry(void *task);
+void mk__drain_task_pool(void);
+
+/* own.c */
+void mk__resources_finalise(struct mk__task *t);
+bool mk__resources_all_owned(struct mk__task *self, mk_resource *const *rs,
+                             size_t n);
+void mk__resources_give(struct mk__task *to, mk_resource *const *rs, size_t n);
+
+/* sync.c */
+void mk__lazy_abandon(struct mk__task *t);
+void mk__waitq_push(mk__waitq *q, struct mk__waiter *w);
+void mk__waitq_remove(mk__waitq *q, struct mk__waiter *w);
+struct mk__waiter *mk__waitq_pop(mk__waitq *q);
+
+/* net.c */
+void mk__net_deliver(uint64_t ready);
+mk_result mk__net_create(const char *name, mk_net **out);
+void mk__net_destroy(mk_net *n);
+
+/* block.c */
+bool mk__block_pending(void);
+void mk__block_perform_one(void);
+mk_result mk__block_create(const char *name, mk_block **out);
+void mk__block_destroy(mk_block *b);
+
+/* timer.c */
+uint64_t mk__timers_next(void);
+void mk__timers_expire(uint64_t now);
+void mk__timers_release(void);
+
+/* hook.c */
+void mk__hooks_run(void);
+void mk__hooks_reset(void);
+
+/* stack.c */
+mk_result mk__stack_get(size_t request, void **lo, size_t *size);
+void mk__stack_put(void *lo, size_t size);
+bool mk__stack_intact(const void *lo);
+void mk__stack_drain(void);
+_Noreturn void mk__stack_overflow(const struct mk__task *t);
+
+/* diag.c: a tiny message builder (the core has no printf). */
+typedef struct mk__msg {
+  char *buf;
+  size_t len, cap;
+} mk__msg;
+void mk__msg_str(mk__msg *m, const char *s);
+void mk__msg_u64(mk__msg *m, uint64_t v);
+void mk__msg_task(mk__msg *m, const struct mk__task *t);
+void mk__log_msg(const mk__msg *m);
+void mk__dump_blocked(struct mk__task *root);
+
+#endif

@@ -1,0 +1,499 @@
+/*
+ * task.c: the life of a task, from spawn to consumption.
+ *
+ * A task is spawned as the newest child of the caller, runs, and ends in one
+ * of three ways (returned, failed, cancelled). Its end runs in its own
+ * context: finalisers, then its remaining children cancelled newest first,
+ * then a last switch to the scheduler, which frees its stack. The record
+ * stays until the parent consumes the outcome through its handle
+ * (await, cancel, await_one/await_first, or the parent's own end).
+ */
+#include "asan.h"
+#include "internal.h"
+
+/* ---- Records ------------------------------------------------------------ */
+
+struct mk__task *mk__task_alloc(void) {
+  struct mk__task *t = mk__s.free_tasks;
+  if (t)
+    mk__s.free_tasks = t->free_next;
+  else if (!(t = mk__platform_alloc(sizeof *t)))
+    return NULL;
+  memset(t, 0, sizeof *t);
+  mk__s.live_records++;
+  return t;
+}
+
+void mk__task_free(struct mk__task *t) {
+  t->id = 0; /* a stale handle copy can no longer match it */
+  t->free_next = mk__s.free_tasks;
+  mk__s.free_tasks = t;
+  mk__s.live_records--;
+}
+
+void mk__drain_task_pool(void) {
+  while (mk__s.free_tasks) {
+    struct mk__task *t = mk__s.free_tasks;
+    mk__s.free_tasks = t->free_next;
+    mk__platform_free(t);
+  }
+}
+
+mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
+                          size_t stack, const char *name, const char *file,
+                          int line, struct mk__task **out) {
+  struct mk__task *t = mk__task_alloc();
+  if (!t) return MK_ENOMEM;
+  mk_result r = mk__stack_get(stack ? stack : MK_STACK_DEFAULT, &t->stack_lo,
+                              &t->stack_size);
+  if (r != MK_OK) {
+    mk__task_free(t);
+    return r;
+  }
+  t->fn = fn;
+  t->arg = arg;
+  t->id = ++mk__s.next_id;
+  t->name = name ? name : "task";
+  t->file = file;
+  t->line = line;
+  mk__ctx_init(&t->ctx, (char *)t->stack_lo + t->stack_size, mk__task_entry, t);
+  if ((t->parent = parent)) {
+    t->sib_next = parent->children;
+    if (parent->children) parent->children->sib_prev = t;
+    parent->children = t;
+    parent->nchildren++;
+  }
+  *out = t;
+  return MK_OK;
+}
+
+static void unlink_child(struct mk__task *parent, struct mk__task *t) {
+  if (t->sib_prev)
+    t->sib_prev->sib_next = t->sib_next;
+  else
+    parent->children = t->sib_next;
+  if (t->sib_next) t->sib_next->sib_prev = t->sib_prev;
+  parent->nchildren--;
+}
+
+/* ---- Orphan set lists --------------------------------------------------- */
+
+static void list_remove(struct mk__task **head, struct mk__task **tail,
+                        struct mk__task *t) {
+  if (t->orph_prev)
+    t->orph_prev->orph_next = t->orph_next;
+  else
+    *head = t->orph_next;
+  if (t->orph_next)
+    t->orph_next->orph_prev = t->orph_prev;
+  else if (tail)
+    *tail = t->orph_prev;
+  t->orph_prev = t->orph_next = NULL;
+}
+
+static void orphan_leave(struct mk__task *t) {
+  mk_orphans *o = t->orphans;
+  if (!o) return;
+  if (t->state == MK__ENDED)
+    list_remove(&o->mk__done, &o->mk__done_tail, t);
+  else
+    list_remove(&o->mk__live, NULL, t);
+  o->mk__count--;
+  t->orphans = NULL;
+}
+
+/* The owner of a set is the first task that uses it. */
+static mk_result orphans_claim(mk_orphans *o, struct mk__task *self) {
+  if (!o->mk__owner) o->mk__owner = self->id;
+  return o->mk__owner == self->id ? MK_OK : MK_EOWNED;
+}
+
+/* ---- Spawning ----------------------------------------------------------- */
+
+static void handle_fill(mk_task *h, struct mk__task *t, struct mk__task *p) {
+  h->mk__rec = t;
+  h->mk__id = t->id;
+  h->mk__parent = p->id;
+  h->mk__outcome.result = MK_OK;
+  h->mk__outcome.value = NULL;
+}
+
+mk_result mk__spawn(mk_task *h, mk_task_fn fn, void *arg,
+                    const mk_spawn_opts *opts, const char *fn_name,
+                    const char *file, int line) {
+  static const mk_spawn_opts none;
+  struct mk__task *self = mk__s.current;
+  if (!opts) opts = &none;
+  if (!self || !fn || (!h && !opts->orphans)) return MK_EINVAL;
+  if (self->cancelled || self->in_finaliser) return MK_CANCELLED;
+  if (opts->give_count &&
+      (!opts->give ||
+       !mk__resources_all_owned(self, opts->give, opts->give_count)))
+    return MK_ENOTOWNER;
+  mk_orphans *o = opts->orphans;
+  if (o && orphans_claim(o, self) != MK_OK) return MK_EOWNED;
+
+  struct mk__task *t;
+  mk_result r =
+      mk__task_create(self, fn, arg, opts->stack_size,
+                      opts->name ? opts->name : fn_name, file, line, &t);
+  if (r != MK_OK) return r;
+  if (opts->give_count) mk__resources_give(t, opts->give, opts->give_count);
+  if (o) {
+    t->orphans = o;
+    t->orph_next = o->mk__live;
+    if (o->mk__live) o->mk__live->orph_prev = t;
+    o->mk__live = t;
+    o->mk__count++;
+  }
+  if (h) handle_fill(h, t, self);
+  mk__runq_push(t);
+  return MK_OK;
+}
+
+mk_result mk__call(mk_task *h, mk_task_fn fn, void *arg,
+                   const mk_spawn_opts *opts, const char *fn_name,
+                   const char *file, int line) {
+  MK__UNUSED(h), MK__UNUSED(fn), MK__UNUSED(arg), MK__UNUSED(opts);
+  MK__UNUSED(fn_name), MK__UNUSED(file), MK__UNUSED(line);
+  return MK_ENODOMAIN; /* one CPU: there is no other domain to run on */
+}
+
+/* ---- Waiting for children ----------------------------------------------- */
+
+static void child_wait_cancelled(mk_syscall *sc) {
+  struct mk__task *self = sc->data;
+  self->child_wait = NULL;
+  self->await_target = NULL;
+}
+
+/* Suspends until `target` (or, if NULL, any child) ends. */
+static mk_result wait_child(struct mk__task *self, struct mk__task *target) {
+  mk_syscall sc;
+  mk_syscall_init(&sc, child_wait_cancelled, self);
+  self->child_wait = &sc;
+  self->await_target = target;
+  mk_result r = mk__suspend_as(&sc, target ? "await" : "await any child");
+  self->child_wait = NULL;
+  self->await_target = NULL;
+  return r;
+}
+
+static mk_result wait_ended(struct mk__task *self, struct mk__task *t) {
+  while (t->state != MK__ENDED) {
+    mk_result r = wait_child(self, t);
+    if (r != MK_OK) return r;
+  }
+  return MK_OK;
+}
+
+/* Frees an ended child's record; its outcome has been copied out. */
+static void release_child(struct mk__task *self, struct mk__task *t) {
+  orphan_leave(t);
+  unlink_child(self, t);
+  mk__task_free(t);
+}
+
+static void consume(struct mk__task *self, mk_task *h) {
+  struct mk__task *t = h->mk__rec;
+  h->mk__outcome = t->outcome;
+  h->mk__rec = NULL;
+  release_child(self, t);
+}
+
+/* ---- Ending ------------------------------------------------------------- */
+
+static void report(struct mk__task *t, const char *what, int code) {
+  char buf[768];
+  mk__msg m = {buf, 0, sizeof buf};
+  mk__msg_str(&m, "mkernel: ");
+  mk__msg_task(&m, t);
+  mk__msg_str(&m, what);
+  if (code == MK_ECHILDREN) {
+    int shown = 0;
+    for (struct mk__task *c = t->children; c && shown < 8;
+         c = c->sib_next, shown++) {
+      mk__msg_str(&m, shown ? ", " : ": ");
+      mk__msg_task(&m, c);
+    }
+    if (t->nchildren > 8) mk__msg_str(&m, ", ...");
+  }
+  mk__msg_str(&m, " (");
+  mk__msg_str(&m, mk_result_name(code));
+  mk__msg_str(&m, ")\n");
+  mk__log_msg(&m);
+}
+
+/* Cancels the remaining children one by one, newest first, waiting for each
+ * subtree to end. The task is shielded, so these waits are not cut short. */
+static void cancel_children(struct mk__task *self) {
+  while (self->children) {
+    struct mk__task *c = self->children;
+    mk__cancel_request(c);
+    wait_ended(self, c);
+    release_child(self, c);
+  }
+}
+
+static _Noreturn void task_end(struct mk__task *self, int result, void *value) {
+  self->shielded = true;
+  if (self->cancelled) result = MK_CANCELLED;
+  mk__lazy_abandon(self);
+  if (result == MK_OK && self->nchildren) {
+    report(self, " returned with children not awaited", MK_ECHILDREN);
+    mk__fatal(result = MK_ECHILDREN);
+  } else if (result == MK_OK && self->resources) {
+    report(self, " returned still owning a resource", MK_ELEAK);
+    mk__fatal(result = MK_ELEAK);
+  }
+  if (result != MK_OK) {
+    value = NULL;
+    mk__resources_finalise(self);
+  }
+  cancel_children(self);
+  self->outcome.result = result;
+  self->outcome.value = value;
+  mk__to_scheduler_final(self);
+}
+
+void mk__task_entry(void *arg) {
+  struct mk__task *self = arg;
+  mk__asan_task_started();
+  void *value = NULL;
+  if (!self->cancelled) /* cancelled before it ever ran: it never runs */
+    value = self->fn(self->arg);
+  task_end(self, MK_OK, value);
+}
+
+_Noreturn void mk_fail(int code) {
+  struct mk__task *self = mk__s.current;
+  if (!self) {
+    static const char msg[] = "mkernel: mk_fail called outside a task\n";
+    mk__platform_log(msg, sizeof msg - 1);
+    mk__platform_abort();
+  }
+  task_end(self, code == MK_OK ? MK_EUNSPEC : code, NULL);
+}
+
+/* Scheduler context, after `t` switched away for the last time. */
+void mk__task_reap(struct mk__task *t) {
+  mk__asan_forget_stack(t->stack_lo, t->stack_size);
+  mk__stack_put(t->stack_lo, t->stack_size);
+  t->stack_lo = NULL;
+  mk_orphans *o = t->orphans;
+  if (o) { /* move it to the set's finished list, oldest first */
+    list_remove(&o->mk__live, NULL, t);
+    t->orph_prev = o->mk__done_tail;
+    if (o->mk__done_tail)
+      o->mk__done_tail->orph_next = t;
+    else
+      o->mk__done = t;
+    o->mk__done_tail = t;
+  }
+  struct mk__task *p = t->parent;
+  if (p && p->child_wait && (!p->await_target || p->await_target == t)) {
+    mk_syscall *sc = p->child_wait;
+    p->child_wait = NULL;
+    mk_signal(sc);
+  }
+}
+
+/* ---- Await and cancel --------------------------------------------------- */
+
+static mk_result check_handle(const struct mk__task *self, const mk_task *h) {
+  if (!h || !h->mk__id) return MK_EINVAL;
+  if (h->mk__parent != self->id) return MK_ENOTCHILD;
+  if (h->mk__rec && h->mk__rec->id != h->mk__id) return MK_EINVAL;
+  return MK_OK;
+}
+
+static mk_result check_handles(const struct mk__task *self, const mk_task *hs,
+                               size_t n) {
+  if (!hs && n) return MK_EINVAL;
+  for (size_t i = 0; i < n; i++) {
+    mk_result r = check_handle(self, &hs[i]);
+    if (r != MK_OK) return r;
+  }
+  return MK_OK;
+}
+
+/* Common entry of the calls below: a task, valid handles, not cancelled. */
+static mk_result await_entry(struct mk__task **self, const mk_task *hs,
+                             size_t n) {
+  struct mk__task *t = *self = mk__s.current;
+  if (!t) return MK_EINVAL;
+  mk_result r = check_handles(t, hs, n);
+  if (r != MK_OK) return r;
+  return mk__blocking_entry(self);
+}
+
+mk_result mk_await(mk_task *h, mk_outcome *out) {
+  struct mk__task *self;
+  mk_result r = await_entry(&self, h, 1);
+  if (r != MK_OK) return r;
+  if (h->mk__rec) {
+    if ((r = wait_ended(self, h->mk__rec)) != MK_OK) return r;
+    consume(self, h);
+  }
+  if (out) *out = h->mk__outcome;
+  return MK_OK;
+}
+
+void *mk_await_exn(mk_task *h) {
+  mk_outcome o;
+  mk_result r = mk_await(h, &o);
+  if (r != MK_OK) mk_fail(r);
+  if (o.result != MK_OK) mk_fail(o.result);
+  return o.value;
+}
+
+mk_result mk_await_all(mk_task *hs, size_t n, mk_outcome *outs) {
+  struct mk__task *self;
+  mk_result r = await_entry(&self, hs, n);
+  for (size_t i = 0; r == MK_OK && i < n; i++)
+    r = mk_await(&hs[i], outs ? &outs[i] : NULL);
+  return r;
+}
+
+/* Index of the task await_one/await_first returns: the first to end; among
+ * several already ended, one that returned is preferred, then the PRNG
+ * decides. */
+static mk_result pick_first(struct mk__task *self, mk_task *hs, size_t n,
+                            size_t *index) {
+  for (;;) {
+    size_t pending = 0, ended = 0, returned = 0;
+    for (size_t i = 0; i < n; i++) {
+      struct mk__task *t = hs[i].mk__rec;
+      if (!t) continue;
+      pending++;
+      if (t->state == MK__ENDED) {
+        ended++;
+        returned += t->outcome.result == MK_OK;
+      }
+    }
+    if (!pending) return MK_EINVAL;
+    if (ended) {
+      bool want_returned = returned > 0;
+      size_t k = want_returned ? returned : ended;
+      size_t nth = k > 1 ? (size_t)mk__random_below(k) : 0;
+      for (size_t i = 0; i < n; i++) {
+        struct mk__task *t = hs[i].mk__rec;
+        if (!t || t->state != MK__ENDED) continue;
+        if (want_returned && t->outcome.result != MK_OK) continue;
+        if (nth-- == 0) {
+          *index = i;
+          return MK_OK;
+        }
+      }
+    }
+    mk_result r = wait_child(self, NULL);
+    if (r != MK_OK) return r;
+  }
+}
+
+static mk_result await_one(mk_task *hs, size_t n, mk_outcome *out,
+                           size_t *index, bool cancel_others) {
+  struct mk__task *self;
+  mk_result r = await_entry(&self, hs, n);
+  size_t i;
+  if (r != MK_OK || (r = pick_first(self, hs, n, &i)) != MK_OK) return r;
+  consume(self, &hs[i]);
+  if (out) *out = hs[i].mk__outcome;
+  if (index) *index = i;
+  if (!cancel_others) return MK_OK;
+
+  /* The winner is chosen: cancelling the losers must complete. */
+  bool was_shielded = self->shielded;
+  self->shielded = true;
+  for (;;) {
+    mk_task *newest = NULL;
+    for (size_t j = 0; j < n; j++)
+      if (hs[j].mk__rec && (!newest || hs[j].mk__id > newest->mk__id))
+        newest = &hs[j];
+    if (!newest) break;
+    mk__cancel_request(newest->mk__rec);
+    wait_ended(self, newest->mk__rec);
+    newest->mk__rec->outcome.result = MK_CANCELLED;
+    newest->mk__rec->outcome.value = NULL;
+    consume(self, newest);
+  }
+  self->shielded = was_shielded;
+  return MK_OK;
+}
+
+mk_result mk_await_one(mk_task *hs, size_t n, mk_outcome *out, size_t *index) {
+  return await_one(hs, n, out, index, false);
+}
+
+mk_result mk_await_first(mk_task *hs, size_t n, mk_outcome *out,
+                         size_t *index) {
+  return await_one(hs, n, out, index, true);
+}
+
+mk_result mk_cancel(mk_task *h) {
+  struct mk__task *self = mk__s.current;
+  if (!self) return MK_EINVAL;
+  mk_result r = check_handle(self, h);
+  if (r != MK_OK) return r;
+  struct mk__task *t = h->mk__rec;
+  if (t) {
+    /* Requested even from a cancelled caller; only the wait can be cut. */
+    mk__cancel_request(t);
+    if ((r = wait_ended(self, t)) != MK_OK) return r;
+    consume(self, h);
+  }
+  h->mk__outcome.result = MK_CANCELLED;
+  h->mk__outcome.value = NULL;
+  return MK_OK;
+}
+
+/* ---- Orphans ------------------------------------------------------------ */
+
+static mk_result orphans_entry(mk_orphans *o, struct mk__task **self) {
+  *self = mk__s.current;
+  if (!*self || !o) return MK_EINVAL;
+  return orphans_claim(o, *self);
+}
+
+mk_result mk_orphans_care(mk_orphans *o, mk_task *h) {
+  struct mk__task *self;
+  mk_result r = orphans_entry(o, &self);
+  if (r != MK_OK) return r;
+  if (!h) return MK_EINVAL;
+  if (!o->mk__count) return MK_EMPTY;
+  struct mk__task *t = o->mk__done;
+  if (!t) return MK_AGAIN;
+  orphan_leave(t);
+  handle_fill(h, t, self);
+  return MK_OK;
+}
+
+mk_result mk_orphans_take(mk_orphans *o, mk_task *h) {
+  struct mk__task *self;
+  mk_result r = orphans_entry(o, &self);
+  if (r != MK_OK) return r;
+  if (!h) return MK_EINVAL;
+  struct mk__task *t = o->mk__done ? o->mk__done : o->mk__live;
+  if (!t) return MK_EMPTY;
+  orphan_leave(t);
+  handle_fill(h, t, self);
+  return MK_OK;
+}
+
+mk_result mk_orphans_get(mk_orphans *o, mk_outcome *out) {
+  struct mk__task *self;
+  mk_result r = orphans_entry(o, &self);
+  if (r != MK_OK || (r = mk__blocking_entry(&self)) != MK_OK) return r;
+  for (;;) {
+    if (!o->mk__count) return MK_EMPTY;
+    struct mk__task *t = o->mk__done;
+    if (t) {
+      if (out) *out = t->outcome;
+      release_child(self, t);
+      return MK_OK;
+    }
+    if ((r = wait_child(self, NULL)) != MK_OK) return r;
+  }
+}
+
+size_t mk_orphans_length(const mk_orphans *o) { return o ? o->mk__count : 0; }
