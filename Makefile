@@ -34,6 +34,8 @@ ARCH_SRC := src/arch/$(ARCH)/switch.S
 HOSTED_SRC := $(wildcard src/platform/hosted/*.c)
 TESTPLAT_SRC := $(wildcard src/platform/test/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
+# Support code of the examples that the unit tests exercise directly.
+EXAMPLE_LIB_SRC := $(wildcard examples/block/md5.c examples/ping/responder.c)
 EXAMPLES := $(notdir $(wildcard examples/*))
 
 obj = $(patsubst %,$(O)/obj/%.o,$(basename $(1)))
@@ -41,7 +43,7 @@ obj = $(patsubst %,$(O)/obj/%.o,$(basename $(1)))
 CORE_OBJ := $(call obj,$(CORE_SRC) $(ARCH_SRC))
 HOSTED_OBJ := $(call obj,$(HOSTED_SRC))
 TESTPLAT_OBJ := $(call obj,$(TESTPLAT_SRC))
-UNIT_OBJ := $(call obj,$(UNIT_SRC))
+UNIT_OBJ := $(call obj,$(UNIT_SRC) $(EXAMPLE_LIB_SRC))
 
 LIBCORE := $(O)/libmkernel-core.a
 LIBHOSTED := $(O)/libmkernel-hosted.a
@@ -81,7 +83,12 @@ unit: $(UNIT)
 e2e: $(EXAMPLE_BINS)
 	O=$(O) RUN="$(RUN)" tests/e2e/run.sh
 
-test: unit $(if $(filter 1,$(E2E)),e2e)
+# Fragments under mk/ add their own targets and append to these lists.
+EXTRA_TESTS :=
+EXTRA_CHECKS :=
+include $(wildcard mk/*.mk)
+
+test: unit $(EXTRA_TESTS) $(if $(filter 1,$(E2E)),e2e)
 
 demo: $(O)/examples/hello
 	$(O)/examples/hello
@@ -103,7 +110,7 @@ check:
 	$(MAKE) test O=build/asan SAN=1
 	$(MAKE) test O=build/aarch64 CC=aarch64-linux-gnu-gcc LDFLAGS=-static \
 	    RUN="qemu-aarch64" E2E=0
-	$(MAKE) freestanding-check O=build/default
+	$(MAKE) freestanding-check $(EXTRA_CHECKS) O=build/default
 	@echo "make check: all passed"
 
 clean:
