@@ -63,7 +63,8 @@ $(O)/obj/%.o: %.S
 $(LIBCORE): $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
-$(LIBHOSTED): $(HOSTED_OBJ)
+# One archive per platform: the core and the platform, which call each other.
+$(LIBHOSTED): $(CORE_OBJ) $(HOSTED_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -73,9 +74,9 @@ $(UNIT): $(UNIT_OBJ) $(TESTPLAT_OBJ) $(LIBCORE)
 
 # Each example is a directory of C files linked with the hosted platform.
 .SECONDEXPANSION:
-$(O)/examples/%: $$(call obj,$$(wildcard examples/%/*.c)) $(LIBHOSTED) $(LIBCORE)
+$(O)/examples/%: $$(call obj,$$(wildcard examples/%/*.c)) $(LIBHOSTED)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIBHOSTED) $(LIBCORE) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIBHOSTED) -o $@
 
 unit: $(UNIT)
 	$(RUN) $(UNIT)
