@@ -12,6 +12,10 @@
 
 O ?= build/default
 CC ?= cc
+LD := $(patsubst %gcc,%ld,$(CC))
+ifeq ($(LD),cc)
+LD := ld
+endif
 ARCH ?= $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
 RUN ?=
 E2E ?= 1
@@ -103,7 +107,8 @@ freestanding-check:
 	@for f in $(CORE_SRC) $(ARCH_SRC); do \
 	  $(CC) $(CPPFLAGS) $(FREESTANDING_FLAGS) -c $$f \
 	    -o $(O)/freestanding/$$(basename $$f).o || exit 1; done
-	@scripts/check-freestanding.sh $(O)/freestanding/*.o
+	@$(LD) -r $(O)/freestanding/*.o -o $(O)/freestanding/core.o.r
+	@scripts/check-freestanding.sh $(O)/freestanding/core.o.r
 
 check:
 	scripts/deps.sh

@@ -250,7 +250,9 @@ bool mk_cancelled(void);
 
 /* An orphan set belongs to the first task that uses it (spawns into it or
  * collects from it); using it from another task returns MK_EOWNED. Members
- * are still children of that task and must be collected before it returns. */
+ * are still children of that task and must be collected before it returns.
+ * The set may live in the owner's stack frame: when the owner ends, the
+ * library forgets it without touching it. */
 struct mk_orphans {
   uint64_t mk__owner;                        /* id of the owning task */
   struct mk__task *mk__live;                 /* members still running */
@@ -285,7 +287,8 @@ size_t mk_orphans_length(const mk_orphans *set);
  * first, before its children are cancelled. A task that returns normally
  * still owning a resource is a programming error: the finaliser runs and the
  * run ends with MK_ELEAK. A finaliser must not block (blocking calls return
- * MK_CANCELLED inside it). */
+ * MK_CANCELLED inside it). The mk_resource must stay valid while it is owned
+ * (so not in the frame of a function that returns while owning it). */
 struct mk_resource {
   void *value;
   void (*finally)(void *value);

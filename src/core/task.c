@@ -227,6 +227,12 @@ static void report(struct mk__task *t, const char *what, int code) {
 /* Cancels the remaining children one by one, newest first, waiting for each
  * subtree to end. The task is shielded, so these waits are not cut short. */
 static void cancel_children(struct mk__task *self) {
+  /* The task's function has returned: an orphan set it declared may be gone
+   * with its frame. Forget the sets without touching them. */
+  for (struct mk__task *c = self->children; c; c = c->sib_next) {
+    c->orphans = NULL;
+    c->orph_prev = c->orph_next = NULL;
+  }
   while (self->children) {
     struct mk__task *c = self->children;
     mk__cancel_request(c);
