@@ -41,6 +41,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 # Support code of the examples that the unit tests exercise directly.
 EXAMPLE_LIB_SRC := $(wildcard examples/block/md5.c examples/ping/responder.c)
 EXAMPLES := $(notdir $(wildcard examples/*))
+TEST_UKS := $(notdir $(wildcard tests/uk/*))
 
 obj = $(patsubst %,$(O)/obj/%.o,$(basename $(1)))
 
@@ -53,9 +54,10 @@ LIBCORE := $(O)/libmkernel-core.a
 LIBHOSTED := $(O)/libmkernel-hosted.a
 UNIT := $(O)/tests/unit
 EXAMPLE_BINS := $(patsubst %,$(O)/examples/%,$(EXAMPLES))
+TEST_UK_BINS := $(patsubst %,$(O)/tests/uk/%,$(TEST_UKS))
 
 .PHONY: all demo check test unit e2e freestanding-check clean
-all: $(LIBCORE) $(LIBHOSTED) $(UNIT) $(EXAMPLE_BINS)
+all: $(LIBCORE) $(LIBHOSTED) $(UNIT) $(EXAMPLE_BINS) $(TEST_UK_BINS)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -76,16 +78,20 @@ $(UNIT): $(UNIT_OBJ) $(TESTPLAT_OBJ) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(UNIT_OBJ) $(TESTPLAT_OBJ) $(LIBCORE) -o $@
 
-# Each example is a directory of C files linked with the hosted platform.
+# Each example (and each unikernel used only by the tests) is a directory of
+# C files linked with the hosted platform.
 .SECONDEXPANSION:
 $(O)/examples/%: $$(call obj,$$(wildcard examples/%/*.c)) $(LIBHOSTED)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIBHOSTED) -o $@
+$(O)/tests/uk/%: $$(call obj,$$(wildcard tests/uk/%/*.c)) $(LIBHOSTED)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIBHOSTED) -o $@
 
 unit: $(UNIT)
 	$(RUN) $(UNIT)
 
-e2e: $(EXAMPLE_BINS)
+e2e: $(EXAMPLE_BINS) $(TEST_UK_BINS)
 	O=$(O) RUN="$(RUN)" tests/e2e/run.sh
 
 # Fragments under mk/ add their own targets and append to these lists.

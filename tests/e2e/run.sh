@@ -13,6 +13,7 @@ set -u
 cd "$(dirname "$0")/../.."
 O=${O:-build/default}
 EX=$O/examples
+UK=$O/tests/uk
 WORK=$(mktemp -d /tmp/mkernel-e2e.XXXXXX)
 NETNS=mk-e2e-$$
 passed=0 failed=0 skipped=0
@@ -78,6 +79,11 @@ run_case cmdline 0 "$EX/cmdline --foo Foo --bar Bar"$'\nfoo: Some "Foo"\nbar: So
 run_case cmdline-separator 0 "$EX/cmdline --foo=x"$'\nfoo: Some "x"\nbar: None' "" \
   -- "$EX/cmdline" --solo5:quiet -- --foo=x
 run_case cmdline-none 0 "$EX/cmdline"$'\nfoo: None\nbar: None' "" -- "$EX/cmdline"
+
+# ---- Faults ----------------------------------------------------------------
+
+run_case stack-overflow-guard 255 "" 'mkernel: stack overflow in task "deep" (#2, spawned at tests/uk/overflow/overflow.c:' \
+  -- "$UK/overflow"
 
 # ---- Block -----------------------------------------------------------------
 
