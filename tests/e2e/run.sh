@@ -161,11 +161,15 @@ else
       >"$WORK/out" 2>"$WORK/err" &
     uk=$!
     sleep 0.3
+    # Output is line-buffered, as on a console: visible while it runs.
+    started=$(cat "$WORK/out")
     netns ping -c 100 -i 0.01 -W 2 10.0.0.2 >"$WORK/ping.out" 2>&1
     timeout 10 tail --pid=$uk -f /dev/null
     wait $uk
     status=$?
-    if ! grep -q "100 packets transmitted, 100 received" "$WORK/ping.out"; then
+    if [[ "$started" != "ping: 10.0.0.2/24 on service (MAC "* ]]; then
+      fail ping "no start-up line while running: $started"
+    elif ! grep -q "100 packets transmitted, 100 received" "$WORK/ping.out"; then
       fail ping "not every echo request was answered: $(tail -2 "$WORK/ping.out" | head -1)"
     elif [ $status -ne 0 ]; then
       fail ping "unikernel exit status $status"

@@ -60,6 +60,9 @@ int main(int argc, char **argv) {
   int app_argc = argc - first + 1;
   char **app_argv = argv + first - 1;
   hosted_install_fault_handler();
+  /* Like a console: each line goes out when it is complete, even into a
+   * pipe, so a long-running unikernel's output is not held back. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   int status = mk_main(app_argc, app_argv);
   fflush(stdout);
   if (!hosted.run_called && hosted.ndevices && !hosted.manifest_mode) {
