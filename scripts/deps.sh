@@ -18,6 +18,11 @@ want qemu-aarch64 qemu-user
 want ip iproute2
 want ping iputils-ping
 want md5sum coreutils
+want clang clang                                           # fuzzing
+want /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
+want valgrind valgrind                                     # memcheck runs
+want /usr/include/seccomp.h libseccomp-dev                 # hosted sandbox
+want pkg-config pkg-config
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: missing packages:$need" >&2
