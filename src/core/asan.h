@@ -26,43 +26,38 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save,
                                      const void **bottom_old, size_t *size_old);
 void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 
-static inline void mk__asan_enter_task(struct mk__task *t) {
-  __sanitizer_start_switch_fiber(&mk__s.asan_fake_stack, t->stack_lo,
-                                 t->stack_size);
+/* Before switching to the stack [lo, lo + size); `save` is where the
+ * current stack's fake frames go, NULL if it is never resumed. */
+static inline void mk__asan_switch(void **save, const void *lo, size_t size) {
+  __sanitizer_start_switch_fiber(save, lo, size);
 }
 
-static inline void mk__asan_leave_task(struct mk__task *t) {
-  MK__UNUSED(t);
-  __sanitizer_finish_switch_fiber(mk__s.asan_fake_stack, NULL, NULL);
+/* After arriving on a stack, with what its mk__asan_switch saved. */
+static inline void mk__asan_arrived(void *saved) {
+  __sanitizer_finish_switch_fiber(saved, NULL, NULL);
 }
 
-static inline void mk__asan_task_started(void) {
-  __sanitizer_finish_switch_fiber(NULL, &mk__s.asan_stack_bottom,
-                                  &mk__s.asan_stack_size);
-}
-
-static inline void mk__asan_task_suspending(struct mk__task *t, bool ending) {
-  __sanitizer_start_switch_fiber(ending ? NULL : &t->asan_fake_stack,
-                                 mk__s.asan_stack_bottom,
-                                 mk__s.asan_stack_size);
-}
-
-static inline void mk__asan_task_resumed(struct mk__task *t) {
-  __sanitizer_finish_switch_fiber(t->asan_fake_stack, &mk__s.asan_stack_bottom,
-                                  &mk__s.asan_stack_size);
+/* First arrival on a task's stack. The root task is always entered from
+ * the scheduler first: that is when the scheduler's stack is learnt. */
+static inline void mk__asan_started(void) {
+  const void *bottom;
+  size_t size;
+  __sanitizer_finish_switch_fiber(NULL, &bottom, &size);
+  if (!mk__s.asan_stack_size) {
+    mk__s.asan_stack_bottom = bottom;
+    mk__s.asan_stack_size = size;
+  }
 }
 
 static inline void mk__asan_forget_stack(void *lo, size_t size) {
   __asan_unpoison_memory_region(lo, size);
 }
 #else
-static inline void mk__asan_enter_task(struct mk__task *t) { MK__UNUSED(t); }
-static inline void mk__asan_leave_task(struct mk__task *t) { MK__UNUSED(t); }
-static inline void mk__asan_task_started(void) {}
-static inline void mk__asan_task_suspending(struct mk__task *t, bool ending) {
-  MK__UNUSED(t), MK__UNUSED(ending);
+static inline void mk__asan_switch(void **save, const void *lo, size_t size) {
+  MK__UNUSED(save), MK__UNUSED(lo), MK__UNUSED(size);
 }
-static inline void mk__asan_task_resumed(struct mk__task *t) { MK__UNUSED(t); }
+static inline void mk__asan_arrived(void *saved) { MK__UNUSED(saved); }
+static inline void mk__asan_started(void) {}
 static inline void mk__asan_forget_stack(void *lo, size_t size) {
   MK__UNUSED(lo), MK__UNUSED(size);
 }

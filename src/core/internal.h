@@ -24,8 +24,7 @@ void *memset(void *dst, int c, size_t n);
 #define MK__UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 enum mk__state {
-  MK__RUNNABLE,  /* in the run queue */
-  MK__RUNNING,   /* the current task */
+  MK__RUNNABLE,  /* in the run queue, or running */
   MK__SUSPENDED, /* blocked on a syscall */
   MK__ENDED,     /* finished; waits to be consumed by its parent */
 };
@@ -57,7 +56,6 @@ struct mk__task {
   struct mk__task *parent;
   struct mk__task *children;
   struct mk__task *sib_prev, *sib_next;
-  size_t nchildren;
   /* Set while this task waits for a child to end: wake it when `await_target`
    * (or, if NULL, any child) ends. */
   mk_syscall *child_wait;
@@ -74,6 +72,14 @@ struct mk__task {
   int line;
   struct mk__task *free_next; /* record pool link */
 };
+
+/* True when a blocking call of `t` must fail with MK_CANCELLED: it was
+ * cancelled and is not in a shielded wait, or it runs a finaliser. The
+ * common case (neither flag) costs one test. */
+static inline bool mk__cancellation_due(const struct mk__task *t) {
+  return MK__UNLIKELY(t->cancelled | t->in_finaliser) &&
+         (t->in_finaliser || !t->shielded);
+}
 
 /* A task waiting in a queue (mutex, condition, lazy): lives on its stack. */
 struct mk__waiter {
@@ -95,12 +101,12 @@ typedef struct mk__sched {
   mk__ctx ctx; /* the scheduler's own context */
   struct mk__task *current;
   struct mk__task *root;
+  struct mk__task *zombie; /* ended; its stack is freed by whoever runs next */
 
   /* Run queue: FIFO, O(1) at both ends. */
   struct mk__task *run_head, *run_tail;
-  size_t run_count;
-  /* Tasks still to run in the current round; see sched.c. */
-  size_t round_left;
+  /* The last task of the current round, NULL between rounds (sched.c). */
+  struct mk__task *round_last;
 
   /* Timers: binary min-heap keyed by (deadline, seq). */
   mk__timer *timers;
@@ -123,7 +129,6 @@ typedef struct mk__sched {
 
   uint64_t next_id;
   struct mk__task *free_tasks; /* record pool */
-  size_t live_records;
 
   int fatal; /* first programming error that ends the run, or MK_OK */
 
@@ -139,8 +144,9 @@ extern mk__sched mk__s;
 void mk__runq_push(struct mk__task *t);
 mk_result mk__blocking_entry(struct mk__task **self);
 mk_result mk__suspend_as(mk_syscall *sc, const char *what);
-void mk__to_scheduler(struct mk__task *self);
-_Noreturn void mk__to_scheduler_final(struct mk__task *self);
+void mk__leave(struct mk__task *self);
+_Noreturn void mk__leave_final(struct mk__task *self);
+void mk__arrived_first(void);
 void mk__cancel_request(struct mk__task *t);
 void mk__cancel_all(struct mk__task *t);
 void mk__fatal(int code);
@@ -151,9 +157,7 @@ uint64_t mk__random_below(uint64_t n);
 mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
                           size_t stack, const char *name, const char *file,
                           int line, struct mk__task **out);
-struct mk__task *mk__task_alloc(void);
 void mk__task_free(struct mk__task *t);
-void mk__task_reap(struct mk__task *t);
 void mk__task_entry(void *task);
 void mk__drain_task_pool(void);
 
@@ -192,7 +196,13 @@ void mk__hooks_reset(void);
 /* stack.c */
 mk_result mk__stack_get(size_t request, void **lo, size_t *size);
 void mk__stack_put(void *lo, size_t size);
-bool mk__stack_intact(const void *lo);
+/* The word at the bottom of every stack, checked at each switch. */
+static inline uint64_t mk__stack_canary(const void *lo) {
+  return 0x216c656e72656b6dull /* "mkernel!" */ ^ (uint64_t)(uintptr_t)lo;
+}
+static inline bool mk__stack_intact(const void *lo) {
+  return *(const uint64_t *)lo == mk__stack_canary(lo);
+}
 void mk__stack_drain(void);
 _Noreturn void mk__stack_overflow(const struct mk__task *t);
 

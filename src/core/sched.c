@@ -22,66 +22,115 @@ void mk__runq_push(struct mk__task *t) {
   else
     mk__s.run_head = t;
   mk__s.run_tail = t;
-  mk__s.run_count++;
 }
 
-static struct mk__task *runq_pop(void) {
+/* Takes the next task of the round, and notes when the round is over. */
+static inline struct mk__task *runq_pop(void) {
   struct mk__task *t = mk__s.run_head;
   if (t) {
     mk__s.run_head = t->next_run;
     if (!mk__s.run_head) mk__s.run_tail = NULL;
-    mk__s.run_count--;
+    if (t == mk__s.round_last) mk__s.round_last = NULL;
   }
   return t;
 }
 
-/* ---- Switching ---------------------------------------------------------- */
+/* A new round: every task runnable now, up to the current tail. */
+static inline void new_round(void) { mk__s.round_last = mk__s.run_tail; }
 
-/* Scheduler context: runs `t` until it suspends, yields or ends. */
-static void run(struct mk__task *t) {
-  mk__s.current = t;
-  t->state = MK__RUNNING;
-  mk__asan_enter_task(t);
-  mk__ctx_switch(&mk__s.ctx, &t->ctx);
-  mk__asan_leave_task(t);
-  mk__s.current = NULL;
+/* ---- Switching ----------------------------------------------------------
+ *
+ * A task that stops running (queued again, suspended or ended) switches
+ * straight to the next runnable task when the scheduler has no work to do
+ * first; otherwise it switches to the scheduler's context, which does that
+ * work (polling, waiting, hooks) on its own stack. A task that ended cannot
+ * free the stack it is still running on: it leaves itself as the "zombie",
+ * and whatever runs next frees that stack before anything else.
+ */
+
+static __attribute__((noinline)) void reap(struct mk__task *z) {
+  mk__s.zombie = NULL;
+  mk__asan_forget_stack(z->stack_lo, z->stack_size);
+  mk__stack_put(z->stack_lo, z->stack_size);
+  z->stack_lo = NULL;
+}
+
+/* Kept small: it runs after every switch, and rarely has work. */
+static inline void reap_zombie(void) {
+  if (MK__UNLIKELY(mk__s.zombie != NULL)) reap(mk__s.zombie);
+}
+
+/* The task to switch to directly, or NULL when the scheduler must run:
+ * nothing is runnable, or a round ends and devices or timers need a look
+ * (see the event policy below). */
+static inline __attribute__((always_inline)) struct mk__task *
+next_direct(void) {
+  if (!mk__s.round_last) {
+    if (mk__s.device_waiters || mk__s.ntimers) return NULL;
+    new_round(); /* with nothing to do between the two */
+  }
+  return runq_pop();
+}
+
+/* Switches from `self`, which is not resumed if `ending`. Inlined into the
+ * few callers: it is the hot path of every yield and suspension. */
+static inline __attribute__((always_inline)) void leave(struct mk__task *self,
+                                                        bool ending) {
   /* Where memory cannot be protected, this canary is the overflow check;
    * elsewhere it backs up the guard page. */
-  if (MK__UNLIKELY(!mk__stack_intact(t->stack_lo))) mk__stack_overflow(t);
-  if (t->state == MK__ENDED) mk__task_reap(t);
+  if (MK__UNLIKELY(!mk__stack_intact(self->stack_lo))) mk__stack_overflow(self);
+  void **save = ending ? NULL : &self->asan_fake_stack;
+  struct mk__task *next = next_direct();
+  mk__s.current = next;
+  if (next) {
+    mk__asan_switch(save, next->stack_lo, next->stack_size);
+    mk__ctx_switch(&self->ctx, &next->ctx);
+  } else {
+    mk__asan_switch(save, mk__s.asan_stack_bottom, mk__s.asan_stack_size);
+    mk__ctx_switch(&self->ctx, &mk__s.ctx);
+  }
+  mk__asan_arrived(self->asan_fake_stack);
+  reap_zombie();
 }
 
-void mk__to_scheduler(struct mk__task *self) {
-  mk__asan_task_suspending(self, false);
-  mk__ctx_switch(&self->ctx, &mk__s.ctx);
-  mk__asan_task_resumed(self);
-}
+void mk__leave(struct mk__task *self) { leave(self, false); }
 
-_Noreturn void mk__to_scheduler_final(struct mk__task *self) {
-  self->state = MK__ENDED;
-  mk__asan_task_suspending(self, true);
-  mk__ctx_switch(&self->ctx, &mk__s.ctx);
+_Noreturn void mk__leave_final(struct mk__task *self) {
+  mk__s.zombie = self;
+  leave(self, true);
   __builtin_unreachable();
 }
 
-/* ---- Suspension: the one way a task blocks ------------------------------ */
-
-static bool cancellation_due(const struct mk__task *t) {
-  return t->in_finaliser || (t->cancelled && !t->shielded);
+/* A task's first instructions, before its function runs. */
+void mk__arrived_first(void) {
+  mk__asan_started();
+  reap_zombie();
 }
+
+/* Scheduler context: runs `t` until the tasks switch back here. */
+static void run(struct mk__task *t) {
+  mk__s.current = t;
+  mk__asan_switch(&mk__s.asan_fake_stack, t->stack_lo, t->stack_size);
+  mk__ctx_switch(&mk__s.ctx, &t->ctx);
+  mk__asan_arrived(mk__s.asan_fake_stack);
+  mk__s.current = NULL;
+  reap_zombie();
+}
+
+/* ---- Suspension: the one way a task blocks ------------------------------ */
 
 mk_result mk__blocking_entry(struct mk__task **self) {
   struct mk__task *t = mk__s.current;
   *self = t;
   if (!t) return MK_EINVAL;
-  if (cancellation_due(t)) return MK_CANCELLED;
+  if (mk__cancellation_due(t)) return MK_CANCELLED;
   return MK_OK;
 }
 
 mk_result mk__suspend_as(mk_syscall *sc, const char *what) {
   struct mk__task *self = mk__s.current;
   if (!self || sc->mk__task) return MK_EINVAL;
-  if (cancellation_due(self)) {
+  if (mk__cancellation_due(self)) {
     if (sc->on_cancel) sc->on_cancel(sc);
     return MK_CANCELLED;
   }
@@ -89,7 +138,7 @@ mk_result mk__suspend_as(mk_syscall *sc, const char *what) {
   self->suspended_on = sc;
   self->waiting_for = what;
   self->state = MK__SUSPENDED;
-  mk__to_scheduler(self);
+  leave(self, false);
   self->suspended_on = NULL;
   self->waiting_for = NULL;
   sc->mk__task = NULL;
@@ -213,7 +262,7 @@ static void between_rounds(void) {
   } else if (mk__s.ntimers) {
     mk__timers_expire(mk__now());
   }
-  mk__s.round_left = mk__s.run_count;
+  new_round();
 }
 
 static void deadlock(void) {
@@ -248,19 +297,17 @@ static void idle(void) {
     next = 0;
   }
   wait_for_events(next);
-  mk__s.round_left = mk__s.run_count;
+  new_round();
 }
 
 static void loop(struct mk__task *root) {
   while (root->state != MK__ENDED) {
-    if (mk__s.round_left == 0) between_rounds();
+    if (!mk__s.round_last) between_rounds();
     struct mk__task *t = runq_pop();
-    if (!t) {
+    if (t)
+      run(t);
+    else
       idle();
-      continue;
-    }
-    mk__s.round_left--;
-    run(t);
   }
 }
 
@@ -271,8 +318,8 @@ mk_result mk_yield(void) {
   mk_result r = mk__blocking_entry(&self);
   if (r != MK_OK) return r;
   mk__runq_push(self);
-  mk__to_scheduler(self);
-  return cancellation_due(self) ? MK_CANCELLED : MK_OK;
+  leave(self, false);
+  return mk__cancellation_due(self) ? MK_CANCELLED : MK_OK;
 }
 
 uint64_t mk_self_id(void) { return mk__s.current ? mk__s.current->id : 0; }

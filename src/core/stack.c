@@ -14,7 +14,6 @@
 #define MIN_SHIFT 12 /* MK_STACK_MIN == 4096 */
 #define MAX_SHIFT 30 /* 1 GiB */
 #define NCLASSES (MAX_SHIFT - MIN_SHIFT + 1)
-#define CANARY 0x216c656e72656b6dull /* "mkernel!" */
 
 _Static_assert(MK_STACK_MIN == (size_t)1 << MIN_SHIFT, "MK_STACK_MIN");
 
@@ -25,14 +24,12 @@ struct free_stack {
 
 static struct free_stack *cache[NCLASSES];
 
-static uint64_t canary_for(const void *lo) {
-  return CANARY ^ (uint64_t)(uintptr_t)lo;
-}
-
 mk_result mk__stack_get(size_t request, void **lo, size_t *size) {
-  unsigned shift = MIN_SHIFT;
-  while (shift <= MAX_SHIFT && ((size_t)1 << shift) < request) shift++;
-  if (shift > MAX_SHIFT) return MK_EINVAL;
+  if (request > (size_t)1 << MAX_SHIFT) return MK_EINVAL;
+  /* The smallest power of two >= request, at least MK_STACK_MIN. */
+  unsigned shift = request <= MK_STACK_MIN
+                       ? MIN_SHIFT
+                       : 64 - (unsigned)__builtin_clzll((uint64_t)request - 1);
   struct free_stack *s = cache[shift - MIN_SHIFT];
   if (s) {
     cache[shift - MIN_SHIFT] = s->next;
@@ -41,22 +38,17 @@ mk_result mk__stack_get(size_t request, void **lo, size_t *size) {
     if (!(s = mk__platform_stack_alloc((size_t)1 << shift, &guarded)))
       return MK_ENOMEM;
   }
-  s->canary = canary_for(s);
+  s->canary = mk__stack_canary(s);
   *lo = s;
   *size = (size_t)1 << shift;
   return MK_OK;
 }
 
 void mk__stack_put(void *lo, size_t size) {
-  unsigned shift = MIN_SHIFT;
-  while (((size_t)1 << shift) < size) shift++;
+  unsigned shift = (unsigned)__builtin_ctzll((uint64_t)size);
   struct free_stack *s = lo;
   s->next = cache[shift - MIN_SHIFT];
   cache[shift - MIN_SHIFT] = s;
-}
-
-bool mk__stack_intact(const void *lo) {
-  return *(const uint64_t *)lo == canary_for(lo);
 }
 
 void mk__stack_drain(void) {

@@ -8,27 +8,14 @@
  * stays until the parent consumes the outcome through its handle
  * (await, cancel, await_one/await_first, or the parent's own end).
  */
-#include "asan.h"
 #include "internal.h"
 
 /* ---- Records ------------------------------------------------------------ */
-
-struct mk__task *mk__task_alloc(void) {
-  struct mk__task *t = mk__s.free_tasks;
-  if (t)
-    mk__s.free_tasks = t->free_next;
-  else if (!(t = mk__platform_alloc(sizeof *t)))
-    return NULL;
-  memset(t, 0, sizeof *t);
-  mk__s.live_records++;
-  return t;
-}
 
 void mk__task_free(struct mk__task *t) {
   t->id = 0; /* a stale handle copy can no longer match it */
   t->free_next = mk__s.free_tasks;
   mk__s.free_tasks = t;
-  mk__s.live_records--;
 }
 
 void mk__drain_task_pool(void) {
@@ -42,26 +29,50 @@ void mk__drain_task_pool(void) {
 mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
                           size_t stack, const char *name, const char *file,
                           int line, struct mk__task **out) {
-  struct mk__task *t = mk__task_alloc();
-  if (!t) return MK_ENOMEM;
-  mk_result r = mk__stack_get(stack ? stack : MK_STACK_DEFAULT, &t->stack_lo,
-                              &t->stack_size);
-  if (r != MK_OK) {
-    mk__task_free(t);
-    return r;
+  void *stack_lo;
+  size_t stack_size;
+  mk_result r =
+      mk__stack_get(stack ? stack : MK_STACK_DEFAULT, &stack_lo, &stack_size);
+  if (r != MK_OK) return r;
+  /* Records are recycled through a free list: most spawns allocate nothing. */
+  struct mk__task *t = mk__s.free_tasks;
+  if (t) {
+    mk__s.free_tasks = t->free_next;
+  } else if (!(t = mk__platform_alloc(sizeof *t))) {
+    mk__stack_put(stack_lo, stack_size);
+    return MK_ENOMEM;
   }
+  /* Every field but the saved context, which mk__ctx_init sets. */
+  t->next_run = NULL;
+  t->state = MK__RUNNABLE;
+  t->cancelled = t->shielded = t->in_finaliser = false;
+  t->wake_result = MK_OK;
+  t->suspended_on = NULL;
+  t->waiting_for = NULL;
+  t->stack_lo = stack_lo;
+  t->stack_size = stack_size;
+  t->asan_fake_stack = NULL;
   t->fn = fn;
   t->arg = arg;
+  t->outcome.result = MK_OK;
+  t->outcome.value = NULL;
+  t->parent = parent;
+  t->children = t->sib_prev = t->sib_next = NULL;
+  t->child_wait = NULL;
+  t->await_target = NULL;
+  t->resources = NULL;
+  t->orphans = NULL;
+  t->orph_prev = t->orph_next = NULL;
+  t->forcing = NULL;
   t->id = ++mk__s.next_id;
   t->name = name ? name : "task";
   t->file = file;
   t->line = line;
-  mk__ctx_init(&t->ctx, (char *)t->stack_lo + t->stack_size, mk__task_entry, t);
-  if ((t->parent = parent)) {
+  mk__ctx_init(&t->ctx, (char *)stack_lo + stack_size, mk__task_entry, t);
+  if (parent) {
     t->sib_next = parent->children;
     if (parent->children) parent->children->sib_prev = t;
     parent->children = t;
-    parent->nchildren++;
   }
   *out = t;
   return MK_OK;
@@ -73,7 +84,6 @@ static void unlink_child(struct mk__task *parent, struct mk__task *t) {
   else
     parent->children = t->sib_next;
   if (t->sib_next) t->sib_next->sib_prev = t->sib_prev;
-  parent->nchildren--;
 }
 
 /* ---- Orphan set lists --------------------------------------------------- */
@@ -121,31 +131,32 @@ static void handle_fill(mk_task *h, struct mk__task *t, struct mk__task *p) {
 mk_result mk__spawn(mk_task *h, mk_task_fn fn, void *arg,
                     const mk_spawn_opts *opts, const char *fn_name,
                     const char *file, int line) {
-  static const mk_spawn_opts none;
-  struct mk__task *self = mk__s.current;
-  if (!opts) opts = &none;
-  if (!self || !fn || (!h && !opts->orphans)) return MK_EINVAL;
+  struct mk__task *self = mk__s.current, *t;
+  mk_orphans *o = opts ? opts->orphans : NULL;
+  if (!self || !fn || (!h && !o)) return MK_EINVAL;
   if (self->cancelled || self->in_finaliser) return MK_CANCELLED;
-  if (opts->give_count &&
-      (!opts->give ||
-       !mk__resources_all_owned(self, opts->give, opts->give_count)))
-    return MK_ENOTOWNER;
-  mk_orphans *o = opts->orphans;
-  if (o && orphans_claim(o, self) != MK_OK) return MK_EOWNED;
-
-  struct mk__task *t;
-  mk_result r =
-      mk__task_create(self, fn, arg, opts->stack_size,
-                      opts->name ? opts->name : fn_name, file, line, &t);
-  if (r != MK_OK) return r;
-  if (opts->give_count) mk__resources_give(t, opts->give, opts->give_count);
-  if (o) {
-    t->orphans = o;
-    t->orph_next = o->mk__live;
-    if (o->mk__live) o->mk__live->orph_prev = t;
-    o->mk__live = t;
-    o->mk__count++;
+  mk_result r;
+  if (!opts) { /* the common case */
+    r = mk__task_create(self, fn, arg, 0, fn_name, file, line, &t);
+  } else {
+    if (opts->give_count &&
+        (!opts->give ||
+         !mk__resources_all_owned(self, opts->give, opts->give_count)))
+      return MK_ENOTOWNER;
+    if (o && orphans_claim(o, self) != MK_OK) return MK_EOWNED;
+    r = mk__task_create(self, fn, arg, opts->stack_size,
+                        opts->name ? opts->name : fn_name, file, line, &t);
+    if (r == MK_OK && opts->give_count)
+      mk__resources_give(t, opts->give, opts->give_count);
+    if (r == MK_OK && o) {
+      t->orphans = o;
+      t->orph_next = o->mk__live;
+      if (o->mk__live) o->mk__live->orph_prev = t;
+      o->mk__live = t;
+      o->mk__count++;
+    }
   }
+  if (r != MK_OK) return r;
   if (h) handle_fill(h, t, self);
   mk__runq_push(t);
   return MK_OK;
@@ -211,12 +222,12 @@ static void report(struct mk__task *t, const char *what, int code) {
   mk__msg_str(&m, what);
   if (code == MK_ECHILDREN) {
     int shown = 0;
-    for (struct mk__task *c = t->children; c && shown < 8;
-         c = c->sib_next, shown++) {
+    struct mk__task *c = t->children;
+    for (; c && shown < 8; c = c->sib_next, shown++) {
       mk__msg_str(&m, shown ? ", " : ": ");
       mk__msg_task(&m, c);
     }
-    if (t->nchildren > 8) mk__msg_str(&m, ", ...");
+    if (c) mk__msg_str(&m, ", ...");
   }
   mk__msg_str(&m, " (");
   mk__msg_str(&m, mk_result_name(code));
@@ -241,51 +252,9 @@ static void cancel_children(struct mk__task *self) {
   }
 }
 
-static _Noreturn void task_end(struct mk__task *self, int result, void *value) {
-  self->shielded = true;
-  if (self->cancelled) result = MK_CANCELLED;
-  mk__lazy_abandon(self);
-  if (result == MK_OK && self->nchildren) {
-    report(self, " returned with children not awaited", MK_ECHILDREN);
-    mk__fatal(result = MK_ECHILDREN);
-  } else if (result == MK_OK && self->resources) {
-    report(self, " returned still owning a resource", MK_ELEAK);
-    mk__fatal(result = MK_ELEAK);
-  }
-  if (result != MK_OK) {
-    value = NULL;
-    mk__resources_finalise(self);
-  }
-  cancel_children(self);
-  self->outcome.result = result;
-  self->outcome.value = value;
-  mk__to_scheduler_final(self);
-}
-
-void mk__task_entry(void *arg) {
-  struct mk__task *self = arg;
-  mk__asan_task_started();
-  void *value = NULL;
-  if (!self->cancelled) /* cancelled before it ever ran: it never runs */
-    value = self->fn(self->arg);
-  task_end(self, MK_OK, value);
-}
-
-_Noreturn void mk_fail(int code) {
-  struct mk__task *self = mk__s.current;
-  if (!self) {
-    static const char msg[] = "mkernel: mk_fail called outside a task\n";
-    mk__platform_log(msg, sizeof msg - 1);
-    mk__platform_abort();
-  }
-  task_end(self, code == MK_OK ? MK_EUNSPEC : code, NULL);
-}
-
-/* Scheduler context, after `t` switched away for the last time. */
-void mk__task_reap(struct mk__task *t) {
-  mk__asan_forget_stack(t->stack_lo, t->stack_size);
-  mk__stack_put(t->stack_lo, t->stack_size);
-  t->stack_lo = NULL;
+/* The task has ended: tell its orphan set and its parent. Its stack is
+ * freed by whatever runs next (see mk__leave_final). */
+static void task_finished(struct mk__task *t) {
   mk_orphans *o = t->orphans;
   if (o) { /* move it to the set's finished list, oldest first */
     list_remove(&o->mk__live, NULL, t);
@@ -302,6 +271,48 @@ void mk__task_reap(struct mk__task *t) {
     p->child_wait = NULL;
     mk_signal(sc);
   }
+}
+
+static _Noreturn void task_end(struct mk__task *self, int result, void *value) {
+  self->shielded = true;
+  if (self->cancelled) result = MK_CANCELLED;
+  if (self->forcing) mk__lazy_abandon(self);
+  if (result == MK_OK && self->children) {
+    report(self, " returned with children not awaited", MK_ECHILDREN);
+    mk__fatal(result = MK_ECHILDREN);
+  } else if (result == MK_OK && self->resources) {
+    report(self, " returned still owning a resource", MK_ELEAK);
+    mk__fatal(result = MK_ELEAK);
+  }
+  if (result != MK_OK) {
+    value = NULL;
+    mk__resources_finalise(self);
+  }
+  if (self->children) cancel_children(self);
+  self->outcome.result = result;
+  self->outcome.value = value;
+  self->state = MK__ENDED;
+  task_finished(self);
+  mk__leave_final(self);
+}
+
+void mk__task_entry(void *arg) {
+  struct mk__task *self = arg;
+  mk__arrived_first();
+  void *value = NULL;
+  if (!self->cancelled) /* cancelled before it ever ran: it never runs */
+    value = self->fn(self->arg);
+  task_end(self, MK_OK, value);
+}
+
+_Noreturn void mk_fail(int code) {
+  struct mk__task *self = mk__s.current;
+  if (!self) {
+    static const char msg[] = "mkernel: mk_fail called outside a task\n";
+    mk__platform_log(msg, sizeof msg - 1);
+    mk__platform_abort();
+  }
+  task_end(self, code == MK_OK ? MK_EUNSPEC : code, NULL);
 }
 
 /* ---- Await and cancel --------------------------------------------------- */
@@ -334,9 +345,11 @@ static mk_result await_entry(struct mk__task **self, const mk_task *hs,
 }
 
 mk_result mk_await(mk_task *h, mk_outcome *out) {
-  struct mk__task *self;
-  mk_result r = await_entry(&self, h, 1);
+  struct mk__task *self = mk__s.current;
+  if (!self) return MK_EINVAL;
+  mk_result r = check_handle(self, h);
   if (r != MK_OK) return r;
+  if (mk__cancellation_due(self)) return MK_CANCELLED;
   if (h->mk__rec) {
     if ((r = wait_ended(self, h->mk__rec)) != MK_OK) return r;
     consume(self, h);
