@@ -2,9 +2,9 @@
 #
 #   make            the library, examples and tests for this machine
 #   make demo       build and run the `hello` unikernel on the hosted platform
-#   make check      the whole suite: unit and end-to-end tests, then again
-#                   under ASan+UBSan, then for aarch64 under qemu-user, then
-#                   the freestanding check of the core
+#   make check      the whole suite: unit and end-to-end tests, then under
+#                   valgrind memcheck, then under ASan+UBSan, then for
+#                   aarch64 under qemu-user, then the freestanding checks
 #
 # Variables: O (output directory), CC, ARCH (x86_64 or aarch64, from $(CC)),
 # SAN=1 (AddressSanitizer + UndefinedBehaviorSanitizer), RUN (a prefix to run
@@ -50,13 +50,15 @@ HOSTED_OBJ := $(call obj,$(HOSTED_SRC))
 TESTPLAT_OBJ := $(call obj,$(TESTPLAT_SRC))
 UNIT_OBJ := $(call obj,$(UNIT_SRC) $(EXAMPLE_LIB_SRC))
 
+# What a hosted unikernel links with, besides libmkernel-hosted.a.
+HOSTED_LIBS := -lseccomp
 LIBCORE := $(O)/libmkernel-core.a
 LIBHOSTED := $(O)/libmkernel-hosted.a
 UNIT := $(O)/tests/unit
 EXAMPLE_BINS := $(patsubst %,$(O)/examples/%,$(EXAMPLES))
 TEST_UK_BINS := $(patsubst %,$(O)/tests/uk/%,$(TEST_UKS))
 
-.PHONY: all demo check test unit e2e freestanding-check clean
+.PHONY: all demo check test unit e2e memcheck freestanding-check clean
 all: $(LIBCORE) $(LIBHOSTED) $(UNIT) $(EXAMPLE_BINS) $(TEST_UK_BINS)
 
 $(O)/obj/%.o: %.c
@@ -83,16 +85,16 @@ $(UNIT): $(UNIT_OBJ) $(TESTPLAT_OBJ) $(LIBCORE)
 .SECONDEXPANSION:
 $(O)/examples/%: $$(call obj,$$(wildcard examples/%/*.c)) $(LIBHOSTED)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIBHOSTED) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIBHOSTED) $(HOSTED_LIBS) -o $@
 $(O)/tests/uk/%: $$(call obj,$$(wildcard tests/uk/%/*.c)) $(LIBHOSTED)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIBHOSTED) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LIBHOSTED) $(HOSTED_LIBS) -o $@
 
 unit: $(UNIT)
 	$(RUN) $(UNIT)
 
 e2e: $(EXAMPLE_BINS) $(TEST_UK_BINS)
-	O=$(O) RUN="$(RUN)" tests/e2e/run.sh
+	O=$(O) SAN=$(SAN) tests/e2e/run.sh
 
 # Fragments under mk/ add their own targets and append to these lists.
 EXTRA_TESTS :=
@@ -100,6 +102,14 @@ EXTRA_CHECKS :=
 include $(wildcard mk/*.mk)
 
 test: unit $(EXTRA_TESTS) $(if $(filter 1,$(E2E)),e2e)
+
+# The unit and end-to-end tests under valgrind's memcheck: any error, or a
+# leak, fails them.
+MEMCHECK := valgrind -q --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect
+memcheck: $(UNIT) $(EXAMPLE_BINS) $(TEST_UK_BINS)
+	$(MEMCHECK) $(UNIT)
+	O=$(O) WRAP="$(MEMCHECK)" tests/e2e/run.sh
 
 demo: $(O)/examples/hello
 	$(O)/examples/hello
@@ -119,6 +129,7 @@ freestanding-check:
 check:
 	scripts/deps.sh
 	$(MAKE) test O=build/default
+	$(MAKE) memcheck O=build/default
 	$(MAKE) test O=build/asan SAN=1
 	$(MAKE) test O=build/aarch64 CC=aarch64-linux-gnu-gcc LDFLAGS=-static \
 	    RUN="qemu-aarch64" E2E=0

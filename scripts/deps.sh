@@ -22,6 +22,7 @@ want clang clang                                           # fuzzing
 want /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 want valgrind valgrind                                     # memcheck runs
 want /usr/include/seccomp.h libseccomp-dev                 # hosted sandbox
+want /usr/lib/aarch64-linux-gnu/libseccomp.a libseccomp-dev:arm64
 want pkg-config pkg-config
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,6 +32,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps.sh: installing$need"
 export DEBIAN_FRONTEND=noninteractive
+case "$need" in *:arm64*) dpkg --add-architecture arm64 ;; esac
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends$need

@@ -90,6 +90,11 @@ mk_result mk__platform_block_write(uint64_t handle, uint64_t off,
                                    const void *buf, size_t len);
 mk_result mk__platform_block_flush(uint64_t handle);
 
+/* Every device is acquired and the unikernel's main is about to run: from
+ * here on the program needs only the operations above. A platform that can
+ * confine a process (the hosted platform's seccomp sandbox) does it now. */
+void mk__platform_devices_acquired(void);
+
 /* ---- What the core offers platforms in return ---- */
 
 /* Where the running task's stack is; false when no task is running. A

@@ -148,7 +148,11 @@ static void *root(void *arg) {
   mk_result r = MK_OK;
   for (size_t i = 0; r == MK_OK && i < st->nargs; i++)
     r = build(st, &st->args[i], &values[i]);
-  int status = r == MK_OK ? st->main(values, st->ctx) : 1;
+  int status = 1;
+  if (r == MK_OK) {
+    mk__platform_devices_acquired();
+    status = st->main(values, st->ctx);
+  }
   mk__platform_free(values);
   return (void *)(intptr_t)status;
 }

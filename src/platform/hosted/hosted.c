@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../linux/valgrind_stacks.h"
 #include "hosted.h"
 
 static uint64_t clock_ns(clockid_t id) {
@@ -78,10 +79,12 @@ void *mk__platform_stack_alloc(size_t size, bool *guarded) {
     return NULL;
   }
   *guarded = true;
+  vg_stack_register(p + guard, size);
   return p + guard;
 }
 
 void mk__platform_stack_free(void *lo, size_t size) {
+  vg_stack_deregister(lo);
   munmap((char *)lo - page_size(), size + page_size());
 }
 

@@ -34,6 +34,7 @@ typedef struct hosted_config {
   hosted_device devices[HOSTED_MAX_DEVICES];
   int ndevices;
   bool manifest_mode;
+  bool sandbox;    /* confine the process once devices are acquired */
   bool run_called; /* mk_run got as far as checking the devices */
 } hosted_config;
 

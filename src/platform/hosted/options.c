@@ -189,6 +189,7 @@ static int parse_device_option(hosted_config *cfg, const char *arg) {
 
 int hosted_parse_options(hosted_config *cfg, int argc, char **argv) {
   int i = 1;
+  cfg->sandbox = true; /* on unless turned off */
   for (; i < argc; i++) {
     const char *arg = argv[i];
     if (!strcmp(arg, "--")) {
@@ -201,12 +202,17 @@ int hosted_parse_options(hosted_config *cfg, int argc, char **argv) {
     if (r == 0) continue;
     if (!strcmp(arg, "--mk:manifest")) {
       cfg->manifest_mode = true;
+    } else if (!strcmp(arg, "--mk:sandbox=on")) {
+      cfg->sandbox = true;
+    } else if (!strcmp(arg, "--mk:sandbox=off")) {
+      cfg->sandbox = false;
     } else if (!strcmp(arg, "--solo5:quiet")) {
       /* accepted so that Solo5 command lines work unchanged */
     } else {
       hosted_error("%s: unknown option (tender options: --net:NAME=IFACE, "
                    "--net-mac:NAME=MAC, --block:NAME=PATH, "
-                   "--block-sector-size:NAME=N, --mk:manifest)",
+                   "--block-sector-size:NAME=N, --mk:manifest, "
+                   "--mk:sandbox=on|off)",
                    arg);
       return -1;
     }

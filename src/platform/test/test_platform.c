@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../linux/valgrind_stacks.h"
 #include "platform.h"
 
 #define TEXT_MAX (1 << 16)
@@ -130,10 +131,12 @@ void *mk__platform_stack_alloc(size_t size, bool *guarded) {
   if (p == MAP_FAILED) return NULL;
   *guarded = false;
   tp.counts.live_allocs++;
+  vg_stack_register(p + OVERRUN_ZONE, size);
   return p + OVERRUN_ZONE;
 }
 
 void mk__platform_stack_free(void *lo, size_t size) {
+  vg_stack_deregister(lo);
   munmap((char *)lo - OVERRUN_ZONE, size + OVERRUN_ZONE);
   tp.counts.live_allocs--;
 }
@@ -294,6 +297,8 @@ mk_result mk__platform_block_write(uint64_t h, uint64_t off, const void *buf,
   memcpy(tp.blocks[h].data + off, buf, len);
   return MK_OK;
 }
+
+void mk__platform_devices_acquired(void) {}
 
 mk_result mk__platform_block_flush(uint64_t h) {
   (void)h;
