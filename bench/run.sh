@@ -51,6 +51,8 @@ median_of() {
 
 echo "mkernel benchmarks, $(date -u +%Y-%m-%d), $([ "$BENCH_QUICK" != 0 ] && echo quick || echo full) sizes"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, Linux $(uname -r)"
+# Other work on the machine shows up as noise: keep a record of it.
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if [ "$(id -u)" -eq 0 ]; then
   maps=$(cat /proc/sys/vm/max_map_count)
@@ -113,6 +115,7 @@ echo
 for f in switch sched timers memory block block-nosandbox net boost go instr; do
   [ -f "$WORK/$f.out" ] && grep '^note: ' "$WORK/$f.out"
 done
+echo "note: load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "Ratios: row median / baseline median, both measured in the same run"
 echo "(ns and instr: lower is better; frames/s and MB/s: higher is better)."

@@ -6,7 +6,9 @@
 // sync.WaitGroup), each repeated at least 5 times, and prints rows in the
 // format of bench/lib/bench.h. Go cannot link the minimal switch baseline,
 // so its ratio is against the matching mkernel row of the same `make bench`
-// run (another process), passed as -vs-yield and -vs-spawn.
+// run (another process), passed as -vs-yield and -vs-spawn. It is not pinned
+// to one CPU: besides the thread that runs goroutines, the Go runtime has
+// threads of its own (sysmon), which pinning would make compete with it.
 package main
 
 import (
