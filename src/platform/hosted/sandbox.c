@@ -30,6 +30,17 @@
 #define SANITIZER_BUILD 1
 #endif
 #endif
+#ifndef SANITIZER_BUILD
+#define SANITIZER_BUILD 0
+#endif
+
+/* True where a sandbox can work: not under a sanitizer or valgrind. */
+static bool sandbox_possible(void) {
+#ifdef MK__HAVE_VALGRIND
+  if (RUNNING_ON_VALGRIND) return false;
+#endif
+  return !SANITIZER_BUILD;
+}
 
 static void on_sigsys(int sig, siginfo_t *info, void *uctx) {
   (void)sig, (void)uctx;
@@ -104,13 +115,7 @@ static int rules(scmp_filter_ctx ctx) {
 }
 
 void mk__platform_devices_acquired(void) {
-#ifdef SANITIZER_BUILD
-  return;
-#else
-#ifdef MK__HAVE_VALGRIND
-  if (RUNNING_ON_VALGRIND) return;
-#endif
-  if (!hosted.sandbox) return;
+  if (!hosted.sandbox || !sandbox_possible()) return;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_sigsys;
@@ -128,5 +133,4 @@ void mk__platform_devices_acquired(void) {
                  strerror(-r));
     _exit(1);
   }
-#endif
 }
