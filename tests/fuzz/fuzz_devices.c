@@ -185,6 +185,7 @@ static void decode_node(reader *r, mk_arg *a, int depth) {
   case 4: {
     uint8_t b = take(r); /* bits 0-2: map kind, 3-5: nargs, 6-7: NULL args */
     make_map(a, (enum map_kind)(b & 7));
+    a->name = name; /* only for messages: NULL and "" are fine */
     size_t n = (size_t)(((b >> 3) & 7) % 5);
     a->nargs = n;
     if (n && (b >> 6) == 3) return; /* a NULL argument array */
@@ -199,7 +200,7 @@ static void decode_node(reader *r, mk_arg *a, int depth) {
   }
   case 5:
     a->kind = MK_ARG_CONST;
-    a->value = &in.const_tags[a - in.nodes];
+    a->value = op & 0x40 ? NULL : &in.const_tags[a - in.nodes];
     return;
   case 6:
     a->kind = (mk_arg_kind)bad_kinds[(op >> 6) & 3];
