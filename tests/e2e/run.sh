@@ -144,6 +144,25 @@ run_case block-4096 0 "00000000: $(md5_of_page "$DISK" 4096 0)"$'\n'"00001000: $
 if selected block-unchanged; then
   if cmp -s "$DISK" "$WORK/disk.orig"; then ok block-unchanged; else fail block-unchanged "the image changed"; fi
 fi
+run_case deadlines-in-the-past 0 "3000 past or zero deadlines each in 2 tasks: ok" "" \
+  -- $WRAP "$UK/deadlines"
+
+# Every bad request is refused before any I/O: the image is unchanged.
+BAD_EXPECTED="misaligned offset: invalid argument, invalid argument, invalid argument
+zero length: invalid argument, invalid argument, invalid argument
+partial page: invalid argument, invalid argument, invalid argument
+past the end: invalid argument, invalid argument, invalid argument
+straddling the end: invalid argument, invalid argument, invalid argument
+offset overflow: invalid argument, invalid argument, invalid argument
+null buffer: invalid argument"
+for sector in 512 4096; do
+  run_case "bad-block-requests-$sector" 0 "$BAD_EXPECTED" "" \
+    -- $WRAP "$UK/badio" --block:disk="$DISK" --block-sector-size:disk=$sector
+  if selected "bad-block-requests-$sector"; then
+    cmp -s "$DISK" "$WORK/disk.orig" || fail "bad-block-requests-$sector" "the image changed"
+  fi
+done
+
 run_case manifest 0 '{"type":"solo5.manifest","version":1,"devices":[{"name":"disk","type":"BLOCK_BASIC"}]}' "" \
   -- $WRAP "$EX/block" --mk:manifest
 run_case manifest-ping 0 '{"type":"solo5.manifest","version":1,"devices":[{"name":"service","type":"NET_BASIC"}]}' "" \

@@ -59,6 +59,7 @@
   X(test_yield_without_device_waiter_costs_no_wait) \
   X(test_devices_polled_once_per_round) \
   X(test_hooks_run_after_each_wait) \
+  X(test_misbehaving_hook_cannot_corrupt_scheduler) \
   X(test_deadlock_reported) \
   X(test_deadlock_on_mutex) \
   X(test_net_read_suspends_until_frame) \

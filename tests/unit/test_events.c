@@ -115,6 +115,73 @@ void test_hooks_run_after_each_wait(void) {
   ASSERT_STR(mk_test_console(), "self-removing hook runs\n");
 }
 
+/* A hook that tries everything a task may do gets MK_EINVAL for all of it
+ * and the scheduler carries on; what a hook may do (signal a syscall, add
+ * hooks) works. */
+static mk_syscall *hook_target;
+static mk_hook h3, h4;
+static int added_runs;
+
+static void added_later(void *ctx) {
+  (void)ctx;
+  added_runs++;
+}
+
+static void misbehaving(void *ctx) {
+  (void)ctx;
+  mk_task t = {0};
+  mk_mutex mu = MK_MUTEX_INIT;
+  mk_condition co = MK_CONDITION_INIT;
+  mk_orphans set = MK_ORPHANS_INIT;
+  mk_lazy lz = MK_LAZY_INIT(NULL, NULL);
+  mk_syscall sc;
+  mk_syscall_init(&sc, NULL, NULL);
+  ASSERT_RESULT(mk_async(&t, yield_loop, NULL), MK_EINVAL);
+  ASSERT_RESULT(mk_await(&t, NULL), MK_EINVAL);
+  ASSERT_RESULT(mk_cancel(&t), MK_EINVAL);
+  ASSERT_RESULT(mk_mutex_lock(&mu), MK_EINVAL);
+  ASSERT_RESULT(mk_mutex_unlock(&mu), MK_EINVAL);
+  ASSERT_RESULT(mk_condition_wait(&co, &mu), MK_EINVAL);
+  ASSERT_RESULT(mk_orphans_get(&set, NULL), MK_EINVAL);
+  ASSERT_RESULT(mk_lazy_force(&lz, NULL), MK_EINVAL);
+  ASSERT_RESULT(mk_suspend(&sc), MK_EINVAL);
+  ASSERT_RESULT(mk_sleep(1), MK_EINVAL);
+  if (hook_target) { /* allowed: wake a task */
+    ASSERT_RESULT(mk_signal(hook_target), MK_OK);
+    hook_target = NULL;
+  }
+  if (!h4.fn) ASSERT_RESULT(mk_hook_add(&h4, added_later, NULL), MK_OK);
+}
+
+static void *waits_for_hook(void *arg) {
+  (void)arg;
+  mk_syscall sc;
+  mk_syscall_init(&sc, NULL, NULL);
+  hook_target = &sc;
+  say("woken by the hook: %s", mk_result_name(mk_suspend(&sc)));
+  return NULL;
+}
+
+static void *hooks_misbehave(void *arg) {
+  (void)arg;
+  mk_task t;
+  ASSERT_RESULT(mk_hook_add(&h3, misbehaving, NULL), MK_OK);
+  mk_async(&t, waits_for_hook, NULL);
+  mk_yield();
+  mk_sleep(5); /* a wait: the hook runs and wakes the task */
+  mk_await_exn(&t);
+  mk_sleep(5);
+  ASSERT(added_runs >= 1);
+  mk_hook_remove(&h3);
+  mk_hook_remove(&h4);
+  return NULL;
+}
+
+void test_misbehaving_hook_cannot_corrupt_scheduler(void) {
+  ASSERT_RESULT(run(hooks_misbehave, NULL, NULL), MK_OK);
+  ASSERT_STR(mk_test_console(), "woken by the hook: ok\n");
+}
+
 /* ---- Deadlock ---- */
 
 static mk_mutex dm = MK_MUTEX_INIT;
