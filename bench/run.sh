@@ -51,6 +51,7 @@ median_of() {
 
 echo "mkernel benchmarks, $(date -u +%Y-%m-%d), $([ "$BENCH_QUICK" != 0 ] && echo quick || echo full) sizes"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, Linux $(uname -r)"
+echo "source: commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src include 2>/dev/null || echo ', with uncommitted changes under src/ or include/')"
 # Other work on the machine shows up as noise: keep a record of it.
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
