@@ -1,6 +1,7 @@
 # mk/fuzz.mk: libFuzzer harnesses (tests/fuzz, see docs/fuzzing.md).
 #
-#   fuzz              replay the committed inputs, then fuzz each harness for
+#   fuzz              replay the committed inputs, then fuzz the harnesses (at
+#                     once, FUZZ_PARALLEL=0 for one by one) for
 #                     FUZZ_SECONDS (default 60) seconds
 #   fuzz-build        build the harnesses into $(FUZZ_O) (default build/fuzz)
 #   fuzz-regressions  run every committed input once (tests/fuzz/seeds/H/,
@@ -16,6 +17,7 @@
 FUZZ_CC ?= clang
 FUZZ_O ?= build/fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_PARALLEL ?= 1
 FUZZ_HARNESSES := options devices ping
 
 FUZZ_ARCH := $(firstword $(subst -, ,$(shell $(FUZZ_CC) -dumpmachine 2>/dev/null)))
@@ -76,7 +78,7 @@ fuzz-regressions: fuzz-build
 
 fuzz-run: fuzz-build fuzz-regressions
 	FUZZ_O=$(FUZZ_O) FUZZ_SECONDS=$(FUZZ_SECONDS) \
-	  tests/fuzz/run.sh fuzz $(FUZZ_HARNESSES)
+	  FUZZ_PARALLEL=$(FUZZ_PARALLEL) tests/fuzz/run.sh fuzz $(FUZZ_HARNESSES)
 
 fuzz: fuzz-run
 

@@ -7,10 +7,11 @@
 #                              which holds inputs of bugs not fixed yet)
 #   run.sh fuzz HARNESS...     fuzz each harness for FUZZ_SECONDS, starting
 #                              from a work corpus under $FUZZ_O/corpus/H
-#                              plus the seeds and the regressions
+#                              plus the seeds and the regressions; all at
+#                              once unless FUZZ_PARALLEL=0
 #
 # Environment: FUZZ_O (where the harnesses are, default build/fuzz),
-# FUZZ_SECONDS (default 60). A harness H is the binary $FUZZ_O/fuzz_H; its
+# FUZZ_SECONDS (default 60), FUZZ_PARALLEL (default 1). A harness H is the binary $FUZZ_O/fuzz_H; its
 # dictionary, if any, is tests/fuzz/H.dict. Fuzzing logs go to
 # $FUZZ_O/logs/H.log; the summary (executions per second, coverage) is
 # printed. A crash stops with the input's path and how to keep it.
@@ -18,6 +19,7 @@ set -u
 cd "$(dirname "$0")/../.."
 FUZZ_O=${FUZZ_O:-build/fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_PARALLEL=${FUZZ_PARALLEL:-1}
 mode=${1:?usage: run.sh replay|fuzz HARNESS...}
 shift
 status=0
@@ -78,14 +80,32 @@ fuzz() {
 }
 
 mkdir -p "$FUZZ_O/logs"
-for h in "$@"; do
-  case $mode in
-  replay) replay "$h" || status=1 ;;
-  fuzz) fuzz "$h" || status=1 ;;
-  *)
-    echo "run.sh: unknown mode $mode" >&2
-    exit 2
-    ;;
-  esac
-done
+case $mode in
+replay)
+  for h in "$@"; do replay "$h" || status=1; done
+  ;;
+fuzz)
+  if [ "$FUZZ_PARALLEL" = 1 ]; then
+    # All harnesses at once: FUZZ_SECONDS of wall time in all. Each one's
+    # messages are shown when it is done, in order.
+    pids=()
+    for h in "$@"; do
+      fuzz "$h" >"$FUZZ_O/logs/$h.summary" 2>&1 &
+      pids+=($!)
+    done
+    i=0
+    for h in "$@"; do
+      wait "${pids[$i]}" || status=1
+      cat "$FUZZ_O/logs/$h.summary"
+      i=$((i + 1))
+    done
+  else
+    for h in "$@"; do fuzz "$h" || status=1; done
+  fi
+  ;;
+*)
+  echo "run.sh: unknown mode $mode" >&2
+  exit 2
+  ;;
+esac
 exit $status
