@@ -47,24 +47,15 @@ void mk__dump_blocked(struct mk__task *root) {
   mk__msg_str(&m, "mkernel: deadlock: the root task is blocked and nothing "
                   "can wake any task (deadlock); blocked tasks:\n");
   mk__log_msg(&m);
-  struct mk__task *t = root;
-  for (;;) {
-    if (t->state != MK__ENDED) {
-      m.len = 0;
-      mk__msg_str(&m, "  ");
-      mk__msg_task(&m, t);
-      mk__msg_str(&m, " blocked in ");
-      mk__msg_str(&m, t->waiting_for ? t->waiting_for : "?");
-      mk__msg_str(&m, "\n");
-      mk__log_msg(&m);
-    }
-    if (t->children) {
-      t = t->children;
-      continue;
-    }
-    while (t != root && !t->sib_next) t = t->parent;
-    if (t == root) return;
-    t = t->sib_next;
+  for (struct mk__task *t = root; t; t = mk__tree_next(t, root)) {
+    if (t->state == MK__ENDED) continue;
+    m.len = 0;
+    mk__msg_str(&m, "  ");
+    mk__msg_task(&m, t);
+    mk__msg_str(&m, " blocked in ");
+    mk__msg_str(&m, t->waiting_for ? t->waiting_for : "?");
+    mk__msg_str(&m, "\n");
+    mk__log_msg(&m);
   }
 }
 

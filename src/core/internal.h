@@ -81,6 +81,16 @@ static inline bool mk__cancellation_due(const struct mk__task *t) {
          (t->in_finaliser || !t->shielded);
 }
 
+/* The task after `t` in a walk of the tree below `top` (parents before
+ * children, newest child first), or NULL at the end. Iterative: trees can
+ * be deep. */
+static inline struct mk__task *mk__tree_next(struct mk__task *t,
+                                             struct mk__task *top) {
+  if (t->children) return t->children;
+  while (t != top && !t->sib_next) t = t->parent;
+  return t == top ? NULL : t->sib_next;
+}
+
 /* A task waiting in a queue (mutex, condition, lazy): lives on its stack. */
 struct mk__waiter {
   struct mk__waiter *prev, *next;

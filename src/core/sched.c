@@ -180,20 +180,10 @@ void mk__cancel_request(struct mk__task *t) {
   }
 }
 
-/* Requests cancellation of `top` and everything below it, newest first.
- * Iterative: trees can be deep. */
+/* Requests cancellation of `top` and everything below it, newest first. */
 void mk__cancel_all(struct mk__task *top) {
-  struct mk__task *t = top;
-  for (;;) {
+  for (struct mk__task *t = top; t; t = mk__tree_next(t, top))
     mk__cancel_request(t);
-    if (t->children) {
-      t = t->children;
-      continue;
-    }
-    while (t != top && !t->sib_next) t = t->parent;
-    if (t == top) return;
-    t = t->sib_next;
-  }
 }
 
 /* A programming error ends the whole run: remember the first one and cancel
