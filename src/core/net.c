@@ -105,6 +105,10 @@ mk_result mk_net_read(mk_net *n, void *buf, size_t size, size_t *len) {
     mk__s.device_waiters++;
     mk__s.net_interest |= (uint64_t)1 << n->handle;
     if ((r = mk__suspend_as(&w.sc, "net read")) != MK_OK) return r;
+    /* Woken by a frame, but cancelled before running: leave the frame to
+     * the other readers (all were woken) rather than hand it to a task
+     * that is going away. */
+    if (mk__cancellation_due(self)) return MK_CANCELLED;
   }
   return r;
 }

@@ -21,6 +21,11 @@ typedef struct run_state {
   size_t ndevices;
   void *acquired[MAX_DEVICES]; /* mk_net * or mk_block *, by device order */
   size_t nacquired;
+  /* The values handed to main and to every MAP, one slice each. Allocated
+   * by mk_run outside the run: main or a MAP may end with mk_fail, which
+   * never returns to free anything. */
+  void **slots;
+  size_t nslots, used;
 } run_state;
 
 static void say(const char *a, const char *b, const char *c, const char *d) {
@@ -80,6 +85,7 @@ static bool collect(run_state *st, const mk_arg *args, size_t n, int depth) {
         say("device list: MAP without a function", "", "", "");
         return false;
       }
+      st->nslots += a->nargs;
       if (!collect(st, a->args, a->nargs, depth + 1)) return false;
       break;
     case MK_ARG_CONST:
@@ -125,14 +131,12 @@ static mk_result build(run_state *st, const mk_arg *a, void **out) {
     return MK_OK;
   case MK_ARG_MAP:
   default: {
-    void **values = NULL;
-    if (a->nargs && !(values = mk__platform_alloc(a->nargs * sizeof *values)))
-      return MK_ENOMEM;
+    void **values = st->slots + st->used;
+    st->used += a->nargs;
     for (size_t i = 0; r == MK_OK && i < a->nargs; i++)
       r = build(st, &a->args[i], &values[i]);
     if (r == MK_OK && (r = a->map(values, a->ctx, out)) != MK_OK)
       say("map ", a->name, " failed: ", mk_result_name(r));
-    mk__platform_free(values);
     return r;
   }
   }
@@ -140,11 +144,8 @@ static mk_result build(run_state *st, const mk_arg *a, void **out) {
 
 static void *root(void *arg) {
   run_state *st = arg;
-  void **values = NULL;
-  if (st->nargs && !(values = mk__platform_alloc(st->nargs * sizeof *values))) {
-    say("no memory for the device list", "", "", "");
-    return (void *)(intptr_t)1;
-  }
+  void **values = st->slots;
+  st->used = st->nargs;
   mk_result r = MK_OK;
   for (size_t i = 0; r == MK_OK && i < st->nargs; i++)
     r = build(st, &st->args[i], &values[i]);
@@ -153,7 +154,6 @@ static void *root(void *arg) {
     mk__platform_devices_acquired();
     status = st->main(values, st->ctx);
   }
-  mk__platform_free(values);
   return (void *)(intptr_t)status;
 }
 
@@ -187,9 +187,16 @@ int mk_run(const mk_arg *args, size_t nargs, mk_main_fn main, void *ctx,
   }
   if (mk__platform_devices_check(st.devices, st.ndevices) != MK_OK) return 1;
 
+  st.nslots += nargs;
+  if (st.nslots &&
+      !(st.slots = mk__platform_alloc(st.nslots * sizeof(void *)))) {
+    say("no memory for the device list", "", "", "");
+    return 1;
+  }
   mk_outcome out = {MK_EUNSPEC, NULL};
   mk_result r = mk_run_task(root, &st, opts, &out);
   release_devices(&st);
+  mk__platform_free(st.slots);
   if (r != MK_OK) return 255; /* a programming error, already reported */
   if (out.result != MK_OK) {
     say("main ended: ", mk_result_name(out.result), "", "");

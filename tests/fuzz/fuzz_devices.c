@@ -40,16 +40,6 @@
 #define MAX_PARSE_DEPTH 64
 #define MAX_LIST_DEVICES 64
 
-/* Known bug, found by this harness and reported, in src/core/run.c: root()
- * and build() allocate the array of argument values of main and of each MAP
- * with mk__platform_alloc and free it only when main or the map returns. A
- * task that ends with mk_fail (or mk_await_exn on a failed child) does not
- * return, so the arrays of main and of every MAP being built are never
- * freed. While set, a run that ends that way may leave exactly that many
- * allocations; any other leak still fails. Set to 0 once run.c is fixed
- * (or run with FUZZ_STRICT=1 to see it). */
-#define KNOWN_LEAK 1
-
 #define CHECK(c)                                                               \
   do {                                                                         \
     if (!(c)) fail_check(__FILE__, __LINE__, #c);                              \
@@ -318,22 +308,17 @@ typedef struct build_model {
   bool failed; /* a map failed: the run ends with 1 or 255 */
   bool exn;    /* ... with mk_fail: the root task failed, 1 */
   bool left;   /* a map left a child behind before that */
-  /* Known bug (see KNOWN_LEAK below): argument arrays of the maps under
-   * way, and of main, when a task ends with mk_fail. */
-  long arrays;
 } build_model;
 
 static bool model_build(build_model *b, const mk_arg *args, size_t n) {
   for (size_t i = 0; i < n; i++) {
     const mk_arg *a = &args[i];
     if (a->kind != MK_ARG_MAP) continue;
-    b->arrays += a->nargs > 0;
     if (!model_build(b, a->args, a->nargs)) return false;
     enum map_kind k = ((const node_info *)a->ctx)->kind;
     b->failed = k == MAP_FAIL || k == MAP_FAIL_EXN;
     b->exn = k == MAP_FAIL_EXN;
     if (b->failed) return false;
-    b->arrays -= a->nargs > 0;
     if (k == MAP_SPAWN_LEAVE) b->left = true;
   }
   return true;
@@ -506,22 +491,12 @@ static int fuzz_main(void *const *values, void *ctx) {
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* FUZZ_VERBOSE=1 in the environment: show each run's result and log.
- * FUZZ_STRICT=1: do not tolerate the known bug below. */
-static bool verbose, strict;
-
-/* The known bug's arrays are unreachable once the failed task's stack is
- * gone: tell LeakSanitizer (which libFuzzer runs) about them too, and only
- * about those allocated in run.c. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) {
-  return KNOWN_LEAK && !getenv("FUZZ_STRICT") ? "leak:src/core/run.c\n" : "";
-}
+/* FUZZ_VERBOSE=1 in the environment: show each run's result and log. */
+static bool verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
   verbose = getenv("FUZZ_VERBOSE") != NULL;
-  strict = getenv("FUZZ_STRICT") != NULL;
   return 0;
 }
 
@@ -553,7 +528,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int want;           /* mk_run's result */
   bool runs = false;  /* main is expected to run */
   bool logged = true; /* an error message is expected */
-  long leak = 0;      /* allocations the known bug leaves */
   char manifest_text[8192] = "";
   if (null_main || m.bad) {
     want = 1;
@@ -565,15 +539,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     want = 0;
     for (size_t i = 0; i < m.ndevices && !want; i++)
       if (!find_given(m.device_net[i], m.devices[i])) want = 1;
-    build_model b = {.arrays = in.nargs > 0};
+    build_model b = {0};
     if (!want && !model_build(&b, in.args, in.nargs)) {
       /* A failed task cancels its children itself: no 255 then. */
       want = b.left && !b.exn ? 255 : 1;
-      if (b.exn) leak = b.arrays;
     } else if (!want) {
       runs = true;
       if (in.main_kind == MAIN_FAIL)
-        want = 1, leak = b.arrays;
+        want = 1;
       else if (in.main_kind == MAIN_LEAVE_CHILD || b.left)
         want = 255;
       else
@@ -602,12 +575,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (runs && in.main_kind == MAIN_IO) CHECK(in.io_done);
   }
   long live = mk_test_counts_get().live_allocs;
-  if (live && KNOWN_LEAK && !strict && live == leak) live = 0;
-  if (live)
-    fprintf(stderr,
-            "fuzz_devices: %ld allocations left (%ld predicted by "
-            "the known bug)\n",
-            live, leak);
+  if (live) fprintf(stderr, "fuzz_devices: %ld allocations left\n", live);
   CHECK(live == 0);
   return 0;
 }

@@ -17,8 +17,8 @@
 # Environment: O (build directory), RUN (prefix for test-platform programs,
 # e.g. qemu-aarch64: the network tests are then skipped), SOAK_CYCLES,
 # SOAK_TIMERS, SOAK_FRAMES, SOAK_READERS, SOAK_PING_SECONDS,
-# SOAK_PING_MAX_LOSS (percent, default 1), SOAK_STRICT=1 (fail on the known
-# bug below instead of reporting it). Arguments: test names (default all).
+# SOAK_PING_MAX_LOSS (percent, default 1). Arguments: test names (default
+# all).
 # Network tests need root; they create their own namespace and TAPs, touch
 # nothing else, and skip with a message when not root.
 set -u
@@ -31,7 +31,6 @@ SOAK_FRAMES=${SOAK_FRAMES:-200000}
 SOAK_READERS=${SOAK_READERS:-1000}
 SOAK_PING_SECONDS=${SOAK_PING_SECONDS:-10}
 SOAK_PING_MAX_LOSS=${SOAK_PING_MAX_LOSS:-1}
-SOAK_STRICT=${SOAK_STRICT:-0}
 WORK=$(mktemp -d /tmp/mkernel-soak.XXXXXX)
 NETNS=mk-soak-$$
 UK_MAC=02:00:00:00:50:01
@@ -142,10 +141,6 @@ if [ -z "$net_skip" ] && selected netread; then
     show "$WORK/flood.out" "$WORK/netread.out"
     if [ $flood -ne 0 ]; then
       fail netread "the sender failed (status $flood)"
-    elif [ $status -eq 3 ] && [ "$SOAK_STRICT" != 1 ]; then
-      # Known bug (docs/fuzzing.md): a reader whose cancellation is
-      # requested after a frame woke it still takes a frame.
-      ok "netread (KNOWN BUG reported: frames delivered to cancelled readers; SOAK_STRICT=1 fails on it)"
     elif [ $status -ne 0 ]; then
       fail netread "unikernel exit status $status"
     else

@@ -64,6 +64,7 @@
   X(test_deadlock_on_mutex) \
   X(test_net_read_suspends_until_frame) \
   X(test_net_oversize_frames_and_writes) \
+  X(test_net_reader_woken_then_cancelled_takes_nothing) \
   X(test_net_cancelled_reader_unregistered) \
   X(test_block_requests_checked_before_io) \
   X(test_block_scheduled_io_policy) \

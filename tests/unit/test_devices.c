@@ -149,6 +149,33 @@ static int cancel_reader(void *const *v, void *ctx) {
   return 0;
 }
 
+/* A reader woken by a frame, then cancelled before it runs, does not take
+ * the frame: it stays for the next reader. */
+static int woken_then_cancelled(void *const *v, void *ctx) {
+  (void)ctx;
+  mk_net *n = v[0];
+  mk_task a, b;
+  mk_spawn_opts oa = {.name = "a"}, ob = {.name = "b"};
+  mk_async_with(&a, read_one, n, &oa);
+  mk_yield(); /* a blocks */
+  uint8_t f[60] = {4};
+  mk_test_net_inject(0, f, sizeof f);
+  mk_yield(); /* the poll between rounds wakes a, behind this task */
+  ASSERT_RESULT(mk_cancel(&a), MK_OK);
+  ASSERT_INT(mk_test_net_queued(0), 1);
+  mk_async_with(&b, read_one, n, &ob);
+  mk_await_exn(&b);
+  return 0;
+}
+
+void test_net_reader_woken_then_cancelled_takes_nothing(void) {
+  static const mk_arg devices[] = {MK_NET("service")};
+  mk_test_net_add("service", 1500);
+  ASSERT_INT(mk_run(devices, 1, woken_then_cancelled, NULL, NULL), 0);
+  ASSERT_STR(mk_test_console(), "a: cancelled 0 (first byte -1)\n"
+                                "b: ok 60 (first byte 4)\n");
+}
+
 void test_net_cancelled_reader_unregistered(void) {
   static const mk_arg devices[] = {MK_NET("service")};
   mk_test_net_add("service", 1500);
