@@ -25,8 +25,11 @@ static size_t used;
 
 int mk_rt_fflush(mk_rt_file *f) {
   (void)f; /* one buffer for every stream: fflush(NULL) is the same call */
-  if (used) mk__platform_console_write(line, used);
+  /* Emptied before it is written: the platform's console may flush stdout
+   * first, to keep its own writes in order with printf's. */
+  size_t n = used;
   used = 0;
+  if (n) mk__platform_console_write(line, n);
   return 0;
 }
 

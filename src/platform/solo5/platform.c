@@ -74,11 +74,12 @@ void mk__platform_stack_free(void *lo, size_t size) {
 uint64_t mk__platform_clock_monotonic(void) { return solo5_clock_monotonic(); }
 uint64_t mk__platform_clock_wall(void) { return solo5_clock_wall(); }
 
-/* Straight to the console. The runtime's stdout flushes through here, so
- * this cannot flush stdout first: a line printf has only begun comes out
- * after what is written here (mk_console_write), unlike on the hosted
- * platform. */
+/* After whatever printf has buffered, so that mk_console_write and printf
+ * keep their order, as on the hosted platform. The runtime's stdout flushes
+ * through here too: it empties its buffer before calling, so this does not
+ * recurse. */
 void mk__platform_console_write(const char *buf, size_t len) {
+  mk_rt_fflush(mk_rt_stdout);
   solo5_console_write(buf, len);
 }
 

@@ -15,11 +15,6 @@
 #include "platform.h"
 #include "rt.h"
 
-/* Part of the platform contract (src/core/platform.h) from the hosted
- * sandbox work on; declared here too so that this platform builds on either
- * side of that change. Solo5's tenders already confine the image. */
-void mk__platform_devices_acquired(void);
-
 /* The image's name, argv[0] of mk_main. name.c gives "unikernel"; the
  * build links a definition with the example's name in front of the library
  * (mk/solo5.mk), which the linker then prefers. */
