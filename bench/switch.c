@@ -21,11 +21,11 @@
 
 #define STACK_SIZE (64 * 1024)
 
-static mk__ctx mk_main_ctx, mk_co_ctx;
+static void *mk_main_sp, *mk_co_sp; /* saved stack pointers */
 
 static void mk_coroutine(void *arg) {
   (void)arg;
-  for (;;) mk__ctx_switch(&mk_co_ctx, &mk_main_ctx);
+  for (;;) mk__ctx_switch(&mk_co_sp, mk_main_sp);
 }
 
 static uint64_t mk_roundtrips(long n, void *ctx) {
@@ -33,10 +33,10 @@ static uint64_t mk_roundtrips(long n, void *ctx) {
   static char *stack;
   if (!stack) {
     if (!(stack = malloc(STACK_SIZE))) abort();
-    mk__ctx_init(&mk_co_ctx, stack + STACK_SIZE, mk_coroutine, NULL);
+    mk_co_sp = mk__ctx_init(stack + STACK_SIZE, mk_coroutine, NULL);
   }
   uint64_t t = bench_begin();
-  for (long i = 0; i < n; i++) mk__ctx_switch(&mk_main_ctx, &mk_co_ctx);
+  for (long i = 0; i < n; i++) mk__ctx_switch(&mk_main_sp, mk_co_sp);
   return bench_end(t);
 }
 

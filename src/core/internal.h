@@ -33,7 +33,7 @@ enum mk__state {
  * gives its stack back at once but keeps its record (and outcome) until its
  * parent consumes it. */
 struct mk__task {
-  mk__ctx ctx;
+  void *sp; /* while not running: where its saved context is (ctx.h) */
   struct mk__task *next_run; /* run queue link */
   uint8_t state;             /* enum mk__state */
   bool cancelled;            /* cancellation requested */
@@ -108,7 +108,7 @@ typedef struct mk__timer {
 
 typedef struct mk__sched {
   bool running;
-  mk__ctx ctx; /* the scheduler's own context */
+  void *sp; /* the scheduler's own context, while a task runs */
   struct mk__task *current;
   struct mk__task *root;
   struct mk__task *zombie; /* ended; its stack is freed by whoever runs next */

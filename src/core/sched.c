@@ -82,12 +82,14 @@ static inline __attribute__((always_inline)) void leave(struct mk__task *self,
   void **save = ending ? NULL : &self->asan_fake_stack;
   struct mk__task *next = next_direct();
   mk__s.current = next;
+  if (next == self) /* it is also the next to run: carry on */
+    return;
   if (next) {
     mk__asan_switch(save, next->stack_lo, next->stack_size);
-    mk__ctx_switch(&self->ctx, &next->ctx);
+    mk__ctx_switch(&self->sp, next->sp);
   } else {
     mk__asan_switch(save, mk__s.asan_stack_bottom, mk__s.asan_stack_size);
-    mk__ctx_switch(&self->ctx, &mk__s.ctx);
+    mk__ctx_switch(&self->sp, mk__s.sp);
   }
   mk__asan_arrived(self->asan_fake_stack);
   reap_zombie();
@@ -111,7 +113,7 @@ void mk__arrived_first(void) {
 static void run(struct mk__task *t) {
   mk__s.current = t;
   mk__asan_switch(&mk__s.asan_fake_stack, t->stack_lo, t->stack_size);
-  mk__ctx_switch(&mk__s.ctx, &t->ctx);
+  mk__ctx_switch(&mk__s.sp, t->sp);
   mk__asan_arrived(mk__s.asan_fake_stack);
   mk__s.current = NULL;
   reap_zombie();

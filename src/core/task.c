@@ -42,7 +42,7 @@ mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
     mk__stack_put(stack_lo, stack_size);
     return MK_ENOMEM;
   }
-  /* Every field but the saved context, which mk__ctx_init sets. */
+  /* Every field but the stack pointer, which mk__ctx_init gives. */
   t->next_run = NULL;
   t->state = MK__RUNNABLE;
   t->cancelled = t->shielded = t->in_finaliser = false;
@@ -68,7 +68,7 @@ mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
   t->name = name ? name : "task";
   t->file = file;
   t->line = line;
-  mk__ctx_init(&t->ctx, (char *)stack_lo + stack_size, mk__task_entry, t);
+  t->sp = mk__ctx_init((char *)stack_lo + stack_size, mk__task_entry, t);
   if (parent) {
     t->sib_next = parent->children;
     if (parent->children) parent->children->sib_prev = t;

@@ -1,9 +1,11 @@
 /*
  * switch.S (aarch64, AAPCS64): the task context switch.
  *
- * mk__ctx_switch(from, to) saves the callee-saved registers into *from, loads
- * *to and branches to its saved x30 with `br`, not `ret`: `ret` would consult
- * the return-address predictor, which is wrong on every switch.
+ * mk__ctx_switch(from_sp, to_sp) stores the callee-saved registers in a
+ * frame on the current stack (the layout is MK__FRAME_* in ctx.h), saves
+ * the stack pointer in *from_sp, loads to_sp, reloads the other task's
+ * frame and branches to its saved x30 with `br`, not `ret`: `ret` would
+ * consult the return-address predictor, which is wrong on every switch.
  */
 #include "ctx.h"
 
@@ -12,31 +14,32 @@
 	.type	mk__ctx_switch, %function
 	.p2align 4
 mk__ctx_switch:
+	sub	sp, sp, #MK__FRAME_SIZE
+	stp	x19, x20, [sp, #MK__FRAME_X19]
+	stp	x21, x22, [sp, #MK__FRAME_X21]
+	stp	x23, x24, [sp, #MK__FRAME_X23]
+	stp	x25, x26, [sp, #MK__FRAME_X25]
+	stp	x27, x28, [sp, #MK__FRAME_X27]
+	stp	x29, x30, [sp, #MK__FRAME_X29]
+	stp	d8, d9, [sp, #MK__FRAME_D8]
+	stp	d10, d11, [sp, #MK__FRAME_D10]
+	stp	d12, d13, [sp, #MK__FRAME_D12]
+	stp	d14, d15, [sp, #MK__FRAME_D14]
 	mov	x9, sp
-	stp	x19, x20, [x0, #MK__CTX_X19]
-	stp	x21, x22, [x0, #MK__CTX_X21]
-	stp	x23, x24, [x0, #MK__CTX_X23]
-	stp	x25, x26, [x0, #MK__CTX_X25]
-	stp	x27, x28, [x0, #MK__CTX_X27]
-	stp	x29, x30, [x0, #MK__CTX_X29]
-	str	x9, [x0, #MK__CTX_SP]
-	stp	d8, d9, [x0, #MK__CTX_D8]
-	stp	d10, d11, [x0, #MK__CTX_D10]
-	stp	d12, d13, [x0, #MK__CTX_D12]
-	stp	d14, d15, [x0, #MK__CTX_D14]
+	str	x9, [x0]
 
-	ldp	x19, x20, [x1, #MK__CTX_X19]
-	ldp	x21, x22, [x1, #MK__CTX_X21]
-	ldp	x23, x24, [x1, #MK__CTX_X23]
-	ldp	x25, x26, [x1, #MK__CTX_X25]
-	ldp	x27, x28, [x1, #MK__CTX_X27]
-	ldp	x29, x30, [x1, #MK__CTX_X29]
-	ldr	x9, [x1, #MK__CTX_SP]
-	ldp	d8, d9, [x1, #MK__CTX_D8]
-	ldp	d10, d11, [x1, #MK__CTX_D10]
-	ldp	d12, d13, [x1, #MK__CTX_D12]
-	ldp	d14, d15, [x1, #MK__CTX_D14]
-	mov	sp, x9
+	mov	sp, x1
+	ldp	x19, x20, [sp, #MK__FRAME_X19]
+	ldp	x21, x22, [sp, #MK__FRAME_X21]
+	ldp	x23, x24, [sp, #MK__FRAME_X23]
+	ldp	x25, x26, [sp, #MK__FRAME_X25]
+	ldp	x27, x28, [sp, #MK__FRAME_X27]
+	ldp	x29, x30, [sp, #MK__FRAME_X29]
+	ldp	d8, d9, [sp, #MK__FRAME_D8]
+	ldp	d10, d11, [sp, #MK__FRAME_D10]
+	ldp	d12, d13, [sp, #MK__FRAME_D12]
+	ldp	d14, d15, [sp, #MK__FRAME_D14]
+	add	sp, sp, #MK__FRAME_SIZE
 	br	x30
 	.size	mk__ctx_switch, .-mk__ctx_switch
 

@@ -1,9 +1,11 @@
 /*
  * switch.S (x86_64, System V): the task context switch.
  *
- * mk__ctx_switch(from, to) saves the callee-saved registers and the stack
- * pointer into *from, loads *to and jumps to its saved resume address. It
- * returns with an indirect `jmp` instead of `ret`: the return-stack buffer
+ * mk__ctx_switch(from_sp, to_sp) pushes the callee-saved registers on the
+ * current stack (above them is already the caller's return address), saves
+ * the stack pointer in *from_sp, loads to_sp and pops the other task's
+ * registers and resume address (the layout is MK__FRAME_* in ctx.h). It
+ * resumes with an indirect `jmp` instead of `ret`: the return-stack buffer
  * would predict a return to the caller of *this* switch, which is wrong on
  * every switch, while the indirect branch predictor learns the pattern.
  */
@@ -14,25 +16,22 @@
 	.type	mk__ctx_switch, @function
 	.p2align 4
 mk__ctx_switch:
-	movq	(%rsp), %rax		/* where the caller resumes */
-	leaq	8(%rsp), %rcx		/* its stack pointer after a return */
-	movq	%rbx, MK__CTX_RBX(%rdi)
-	movq	%rbp, MK__CTX_RBP(%rdi)
-	movq	%r12, MK__CTX_R12(%rdi)
-	movq	%r13, MK__CTX_R13(%rdi)
-	movq	%r14, MK__CTX_R14(%rdi)
-	movq	%r15, MK__CTX_R15(%rdi)
-	movq	%rcx, MK__CTX_SP(%rdi)
-	movq	%rax, MK__CTX_PC(%rdi)
-
-	movq	MK__CTX_RBX(%rsi), %rbx
-	movq	MK__CTX_RBP(%rsi), %rbp
-	movq	MK__CTX_R12(%rsi), %r12
-	movq	MK__CTX_R13(%rsi), %r13
-	movq	MK__CTX_R14(%rsi), %r14
-	movq	MK__CTX_R15(%rsi), %r15
-	movq	MK__CTX_SP(%rsi), %rsp
-	jmpq	*MK__CTX_PC(%rsi)
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsp, (%rdi)
+	movq	%rsi, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	popq	%rcx			/* MK__FRAME_PC: where to resume */
+	jmpq	*%rcx
 	.size	mk__ctx_switch, .-mk__ctx_switch
 
 /* Entered by the first switch to a new context: r13 = entry, r12 = arg. */
