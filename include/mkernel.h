@@ -116,10 +116,15 @@ typedef struct mk_outcome {
  * long-lived task spawns. Do not copy a handle before it is consumed: a copy
  * is stale afterwards (using it returns MK_EINVAL). */
 typedef struct mk_task {
-  struct mk__task *mk__rec; /* NULL once consumed */
-  uint64_t mk__id;
-  uint64_t mk__parent;
-  mk_outcome mk__outcome;
+  uint64_t mk__parent; /* the parent's id times two, plus one once consumed;
+                          0: never filled in */
+  union {
+    struct {
+      struct mk__task *rec;
+      uint64_t id;
+    } mk__live;          /* until consumed */
+    mk_outcome mk__done; /* once consumed */
+  } mk__u;
 } mk_task;
 
 typedef void *(*mk_task_fn)(void *arg);
@@ -422,7 +427,7 @@ struct mk_syscall {
   void (*on_cancel)(mk_syscall *sc);
   void *data; /* free for the user */
   struct mk__task *mk__task;
-  int mk__state;
+  const char *mk__what; /* what the task is blocked in, for diagnostics */
 };
 
 void mk_syscall_init(mk_syscall *sc, void (*on_cancel)(mk_syscall *sc),

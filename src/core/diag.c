@@ -53,7 +53,7 @@ void mk__dump_blocked(struct mk__task *root) {
     mk__msg_str(&m, "  ");
     mk__msg_task(&m, t);
     mk__msg_str(&m, " blocked in ");
-    mk__msg_str(&m, t->waiting_for ? t->waiting_for : "?");
+    mk__msg_str(&m, t->suspended_on ? t->suspended_on->mk__what : "?");
     mk__msg_str(&m, "\n");
     mk__log_msg(&m);
   }
@@ -63,7 +63,7 @@ bool mk__running_stack(const void **lo, size_t *size) {
   const struct mk__task *t = mk__s.current;
   if (!t) return false;
   *lo = t->stack_lo;
-  *size = t->stack_size;
+  *size = mk__stack_size_of(t);
   return true;
 }
 

@@ -29,37 +29,39 @@ enum mk__state {
   MK__ENDED,     /* finished; waits to be consumed by its parent */
 };
 
-/* A task. Records come from a pool and outlive their stacks: a finished task
+/* A task. Records come from slabs and outlive their stacks: a finished task
  * gives its stack back at once but keeps its record (and outcome) until its
- * parent consumes it. */
+ * parent consumes it. Kept small: an idle task costs its record and the
+ * pages its stack uses. */
 struct mk__task {
   void *sp; /* while not running: where its saved context is (ctx.h) */
-  struct mk__task *next_run; /* run queue link */
-  uint8_t state;             /* enum mk__state */
-  bool cancelled;            /* cancellation requested */
-  bool shielded;             /* in internal waits that cancellation must not
-                                interrupt (ending, await_first's losers) */
-  bool in_finaliser;         /* running a resource finaliser: no blocking */
-  int wake_result;           /* why the last suspension ended */
-  mk_syscall *suspended_on;  /* while MK__SUSPENDED */
-  const char *waiting_for;   /* what it is blocked in, for deadlock dumps */
-
+  union {
+    struct mk__task *next_run;  /* run queue link */
+    struct mk__task *free_next; /* record pool link, once freed */
+  };
+  uint8_t state;       /* enum mk__state */
+  bool cancelled;      /* cancellation requested */
+  bool shielded;       /* in internal waits that cancellation must not
+                          interrupt (ending, await_first's losers) */
+  bool in_finaliser;   /* running a resource finaliser: no blocking */
+  uint8_t wake_result; /* why the last suspension ended: MK_OK, MK_CANCELLED */
+  uint8_t stack_shift; /* the stack is 1 << stack_shift bytes */
+  int32_t line;        /* spawn site */
+  mk_syscall *suspended_on; /* while MK__SUSPENDED */
   void *stack_lo;
-  size_t stack_size;
-  void *asan_fake_stack; /* AddressSanitizer bookkeeping (sanitizer builds) */
 
-  mk_task_fn fn;
-  void *arg;
-  mk_outcome outcome;
+  union {
+    struct { /* until it starts */
+      mk_task_fn fn;
+      void *arg;
+    } start;
+    mk_outcome outcome; /* once it has ended */
+  };
 
   /* The tree. Children are listed newest first. */
   struct mk__task *parent;
   struct mk__task *children;
   struct mk__task *sib_prev, *sib_next;
-  /* Set while this task waits for a child to end: wake it when `await_target`
-   * (or, if NULL, any child) ends. */
-  mk_syscall *child_wait;
-  struct mk__task *await_target;
 
   mk_resource *resources; /* owned, newest first */
   mk_orphans *orphans;    /* the set it belongs to, if any */
@@ -69,9 +71,11 @@ struct mk__task {
   uint64_t id;
   const char *name;
   const char *file;
-  int line;
-  struct mk__task *free_next; /* record pool link */
 };
+
+static inline size_t mk__stack_size_of(const struct mk__task *t) {
+  return (size_t)1 << t->stack_shift;
+}
 
 /* True when a blocking call of `t` must fail with MK_CANCELLED: it was
  * cancelled and is not in a shielded wait, or it runs a finaliser. The
@@ -102,7 +106,6 @@ struct mk__waiter {
 struct mk__sleeper;
 typedef struct mk__timer {
   uint64_t deadline;
-  uint64_t seq; /* FIFO order among equal deadlines */
   struct mk__sleeper *sleeper;
 } mk__timer;
 
@@ -139,13 +142,15 @@ typedef struct mk__sched {
 
   uint64_t next_id;
   struct mk__task *free_tasks; /* record pool */
+  struct mk__slab *slabs;      /* where the records come from */
 
-  int fatal; /* first programming error that ends the run, or MK_OK */
+  int fatal;           /* first programming error that ends the run, or MK_OK */
+  bool stacks_guarded; /* the platform puts a guard page below each stack */
 
   /* AddressSanitizer: the scheduler stack, learnt on the first switch. */
   const void *asan_stack_bottom;
   size_t asan_stack_size;
-  void *asan_fake_stack;
+  void *asan_fake_stack; /* the scheduler's, while a task runs */
 } mk__sched;
 
 extern mk__sched mk__s;
@@ -210,8 +215,9 @@ void mk__stack_put(void *lo, size_t size);
 static inline uint64_t mk__stack_canary(const void *lo) {
   return 0x216c656e72656b6dull /* "mkernel!" */ ^ (uint64_t)(uintptr_t)lo;
 }
+/* True unless the canary of a stack without a guard page was overwritten. */
 static inline bool mk__stack_intact(const void *lo) {
-  return *(const uint64_t *)lo == mk__stack_canary(lo);
+  return mk__s.stacks_guarded || *(const uint64_t *)lo == mk__stack_canary(lo);
 }
 void mk__stack_drain(void);
 _Noreturn void mk__stack_overflow(const struct mk__task *t);

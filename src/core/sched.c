@@ -50,8 +50,8 @@ static inline void new_round(void) { mk__s.round_last = mk__s.run_tail; }
 
 static __attribute__((noinline)) void reap(struct mk__task *z) {
   mk__s.zombie = NULL;
-  mk__asan_forget_stack(z->stack_lo, z->stack_size);
-  mk__stack_put(z->stack_lo, z->stack_size);
+  mk__asan_forget_stack(z->stack_lo, mk__stack_size_of(z));
+  mk__stack_put(z->stack_lo, mk__stack_size_of(z));
   z->stack_lo = NULL;
 }
 
@@ -79,19 +79,21 @@ static inline __attribute__((always_inline)) void leave(struct mk__task *self,
   /* Where memory cannot be protected, this canary is the overflow check;
    * elsewhere it backs up the guard page. */
   if (MK__UNLIKELY(!mk__stack_intact(self->stack_lo))) mk__stack_overflow(self);
-  void **save = ending ? NULL : &self->asan_fake_stack;
+  /* AddressSanitizer's fake frames of this task, kept in this frame, which
+   * stays on the task's stack while it is suspended. */
+  void *fake_stack = NULL, **save = ending ? NULL : &fake_stack;
   struct mk__task *next = next_direct();
   mk__s.current = next;
   if (next == self) /* it is also the next to run: carry on */
     return;
   if (next) {
-    mk__asan_switch(save, next->stack_lo, next->stack_size);
+    mk__asan_switch(save, next->stack_lo, mk__stack_size_of(next));
     mk__ctx_switch(&self->sp, next->sp);
   } else {
     mk__asan_switch(save, mk__s.asan_stack_bottom, mk__s.asan_stack_size);
     mk__ctx_switch(&self->sp, mk__s.sp);
   }
-  mk__asan_arrived(self->asan_fake_stack);
+  mk__asan_arrived(fake_stack);
   reap_zombie();
 }
 
@@ -112,7 +114,7 @@ void mk__arrived_first(void) {
 /* Scheduler context: runs `t` until the tasks switch back here. */
 static void run(struct mk__task *t) {
   mk__s.current = t;
-  mk__asan_switch(&mk__s.asan_fake_stack, t->stack_lo, t->stack_size);
+  mk__asan_switch(&mk__s.asan_fake_stack, t->stack_lo, mk__stack_size_of(t));
   mk__ctx_switch(&mk__s.sp, t->sp);
   mk__asan_arrived(mk__s.asan_fake_stack);
   mk__s.current = NULL;
@@ -137,12 +139,11 @@ mk_result mk__suspend_as(mk_syscall *sc, const char *what) {
     return MK_CANCELLED;
   }
   sc->mk__task = self;
+  sc->mk__what = what;
   self->suspended_on = sc;
-  self->waiting_for = what;
   self->state = MK__SUSPENDED;
   leave(self, false);
   self->suspended_on = NULL;
-  self->waiting_for = NULL;
   sc->mk__task = NULL;
   return self->wake_result;
 }
@@ -152,7 +153,7 @@ void mk_syscall_init(mk_syscall *sc, void (*on_cancel)(mk_syscall *),
   sc->on_cancel = on_cancel;
   sc->data = data;
   sc->mk__task = NULL;
-  sc->mk__state = 0;
+  sc->mk__what = NULL;
 }
 
 mk_result mk_suspend(mk_syscall *sc) {

@@ -12,6 +12,14 @@
 
 /* ---- Records ------------------------------------------------------------ */
 
+/* Records are carved from slabs, without an allocator header each, and
+ * recycled through a free list: most spawns allocate nothing. */
+#define SLAB_RECORDS 64
+struct mk__slab {
+  struct mk__slab *next;
+  struct mk__task records[SLAB_RECORDS];
+};
+
 void mk__task_free(struct mk__task *t) {
   t->id = 0; /* a stale handle copy can no longer match it */
   t->free_next = mk__s.free_tasks;
@@ -19,11 +27,28 @@ void mk__task_free(struct mk__task *t) {
 }
 
 void mk__drain_task_pool(void) {
-  while (mk__s.free_tasks) {
-    struct mk__task *t = mk__s.free_tasks;
-    mk__s.free_tasks = t->free_next;
-    mk__platform_free(t);
+  while (mk__s.slabs) {
+    struct mk__slab *slab = mk__s.slabs;
+    mk__s.slabs = slab->next;
+    mk__platform_free(slab);
   }
+  mk__s.free_tasks = NULL;
+}
+
+static struct mk__task *record_alloc(void) {
+  if (!mk__s.free_tasks) {
+    struct mk__slab *slab = mk__platform_alloc(sizeof *slab);
+    if (!slab) return NULL;
+    slab->next = mk__s.slabs;
+    mk__s.slabs = slab;
+    for (int i = SLAB_RECORDS - 1; i >= 0; i--) {
+      slab->records[i].free_next = mk__s.free_tasks;
+      mk__s.free_tasks = &slab->records[i];
+    }
+  }
+  struct mk__task *t = mk__s.free_tasks;
+  mk__s.free_tasks = t->free_next;
+  return t;
 }
 
 mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
@@ -34,11 +59,8 @@ mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
   mk_result r =
       mk__stack_get(stack ? stack : MK_STACK_DEFAULT, &stack_lo, &stack_size);
   if (r != MK_OK) return r;
-  /* Records are recycled through a free list: most spawns allocate nothing. */
-  struct mk__task *t = mk__s.free_tasks;
-  if (t) {
-    mk__s.free_tasks = t->free_next;
-  } else if (!(t = mk__platform_alloc(sizeof *t))) {
+  struct mk__task *t = record_alloc();
+  if (!t) {
     mk__stack_put(stack_lo, stack_size);
     return MK_ENOMEM;
   }
@@ -47,19 +69,14 @@ mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
   t->state = MK__RUNNABLE;
   t->cancelled = t->shielded = t->in_finaliser = false;
   t->wake_result = MK_OK;
+  t->stack_shift = (uint8_t)__builtin_ctzll((uint64_t)stack_size);
+  t->line = line;
   t->suspended_on = NULL;
-  t->waiting_for = NULL;
   t->stack_lo = stack_lo;
-  t->stack_size = stack_size;
-  t->asan_fake_stack = NULL;
-  t->fn = fn;
-  t->arg = arg;
-  t->outcome.result = MK_OK;
-  t->outcome.value = NULL;
+  t->start.fn = fn;
+  t->start.arg = arg;
   t->parent = parent;
   t->children = t->sib_prev = t->sib_next = NULL;
-  t->child_wait = NULL;
-  t->await_target = NULL;
   t->resources = NULL;
   t->orphans = NULL;
   t->orph_prev = t->orph_next = NULL;
@@ -67,7 +84,6 @@ mk_result mk__task_create(struct mk__task *parent, mk_task_fn fn, void *arg,
   t->id = ++mk__s.next_id;
   t->name = name ? name : "task";
   t->file = file;
-  t->line = line;
   t->sp = mk__ctx_init((char *)stack_lo + stack_size, mk__task_entry, t);
   if (parent) {
     t->sib_next = parent->children;
@@ -120,12 +136,21 @@ static mk_result orphans_claim(mk_orphans *o, struct mk__task *self) {
 
 /* ---- Spawning ----------------------------------------------------------- */
 
+/* A handle refers to a live record until the child is consumed, then keeps
+ * its outcome in the same place (mkernel.h). */
 static void handle_fill(mk_task *h, struct mk__task *t, struct mk__task *p) {
-  h->mk__rec = t;
-  h->mk__id = t->id;
-  h->mk__parent = p->id;
-  h->mk__outcome.result = MK_OK;
-  h->mk__outcome.value = NULL;
+  h->mk__parent = p->id << 1;
+  h->mk__u.mk__live.rec = t;
+  h->mk__u.mk__live.id = t->id;
+}
+
+static struct mk__task *handle_rec(const mk_task *h) {
+  return h->mk__parent & 1 ? NULL : h->mk__u.mk__live.rec;
+}
+
+static void handle_done(mk_task *h, mk_outcome outcome) {
+  h->mk__parent |= 1;
+  h->mk__u.mk__done = outcome;
 }
 
 mk_result mk__spawn(mk_task *h, mk_task_fn fn, void *arg,
@@ -172,22 +197,22 @@ mk_result mk__call(mk_task *h, mk_task_fn fn, void *arg,
 
 /* ---- Waiting for children ----------------------------------------------- */
 
-static void child_wait_cancelled(mk_syscall *sc) {
-  struct mk__task *self = sc->data;
-  self->child_wait = NULL;
-  self->await_target = NULL;
-}
+/* A task waiting for a child to end is suspended on one of these, on its
+ * stack: `target`, or any child if NULL. */
+struct child_wait {
+  mk_syscall sc;
+  struct mk__task *target;
+};
+
+/* Nothing to undo when such a wait is cancelled; the function also tells a
+ * child wait from other suspensions (see task_finished). */
+static void child_wait_cancelled(mk_syscall *sc) { MK__UNUSED(sc); }
 
 /* Suspends until `target` (or, if NULL, any child) ends. */
 static mk_result wait_child(struct mk__task *self, struct mk__task *target) {
-  mk_syscall sc;
-  mk_syscall_init(&sc, child_wait_cancelled, self);
-  self->child_wait = &sc;
-  self->await_target = target;
-  mk_result r = mk__suspend_as(&sc, target ? "await" : "await any child");
-  self->child_wait = NULL;
-  self->await_target = NULL;
-  return r;
+  struct child_wait w = {.target = target};
+  mk_syscall_init(&w.sc, child_wait_cancelled, self);
+  return mk__suspend_as(&w.sc, target ? "await" : "await any child");
 }
 
 static mk_result wait_ended(struct mk__task *self, struct mk__task *t) {
@@ -206,9 +231,8 @@ static void release_child(struct mk__task *self, struct mk__task *t) {
 }
 
 static void consume(struct mk__task *self, mk_task *h) {
-  struct mk__task *t = h->mk__rec;
-  h->mk__outcome = t->outcome;
-  h->mk__rec = NULL;
+  struct mk__task *t = handle_rec(h);
+  handle_done(h, t->outcome);
   release_child(self, t);
 }
 
@@ -266,10 +290,10 @@ static void task_finished(struct mk__task *t) {
     o->mk__done_tail = t;
   }
   struct mk__task *p = t->parent;
-  if (p && p->child_wait && (!p->await_target || p->await_target == t)) {
-    mk_syscall *sc = p->child_wait;
-    p->child_wait = NULL;
-    mk_signal(sc);
+  if (p && p->state == MK__SUSPENDED &&
+      p->suspended_on->on_cancel == child_wait_cancelled) {
+    struct child_wait *w = (struct child_wait *)p->suspended_on;
+    if (!w->target || w->target == t) mk_signal(&w->sc);
   }
 }
 
@@ -301,7 +325,7 @@ void mk__task_entry(void *arg) {
   mk__arrived_first();
   void *value = NULL;
   if (!self->cancelled) /* cancelled before it ever ran: it never runs */
-    value = self->fn(self->arg);
+    value = self->start.fn(self->start.arg);
   task_end(self, MK_OK, value);
 }
 
@@ -318,9 +342,10 @@ _Noreturn void mk_fail(int code) {
 /* ---- Await and cancel --------------------------------------------------- */
 
 static mk_result check_handle(const struct mk__task *self, const mk_task *h) {
-  if (!h || !h->mk__id) return MK_EINVAL;
-  if (h->mk__parent != self->id) return MK_ENOTCHILD;
-  if (h->mk__rec && h->mk__rec->id != h->mk__id) return MK_EINVAL;
+  if (!h || !h->mk__parent) return MK_EINVAL;
+  if (h->mk__parent >> 1 != self->id) return MK_ENOTCHILD;
+  struct mk__task *t = handle_rec(h);
+  if (t && t->id != h->mk__u.mk__live.id) return MK_EINVAL; /* stale copy */
   return MK_OK;
 }
 
@@ -350,11 +375,12 @@ mk_result mk_await(mk_task *h, mk_outcome *out) {
   mk_result r = check_handle(self, h);
   if (r != MK_OK) return r;
   if (mk__cancellation_due(self)) return MK_CANCELLED;
-  if (h->mk__rec) {
-    if ((r = wait_ended(self, h->mk__rec)) != MK_OK) return r;
+  struct mk__task *t = handle_rec(h);
+  if (t) {
+    if ((r = wait_ended(self, t)) != MK_OK) return r;
     consume(self, h);
   }
-  if (out) *out = h->mk__outcome;
+  if (out) *out = h->mk__u.mk__done;
   return MK_OK;
 }
 
@@ -382,7 +408,7 @@ static mk_result pick_first(struct mk__task *self, mk_task *hs, size_t n,
   for (;;) {
     size_t pending = 0, ended = 0, returned = 0;
     for (size_t i = 0; i < n; i++) {
-      struct mk__task *t = hs[i].mk__rec;
+      struct mk__task *t = handle_rec(&hs[i]);
       if (!t) continue;
       pending++;
       if (t->state == MK__ENDED) {
@@ -396,7 +422,7 @@ static mk_result pick_first(struct mk__task *self, mk_task *hs, size_t n,
       size_t k = want_returned ? returned : ended;
       size_t nth = k > 1 ? (size_t)mk__random_below(k) : 0;
       for (size_t i = 0; i < n; i++) {
-        struct mk__task *t = hs[i].mk__rec;
+        struct mk__task *t = handle_rec(&hs[i]);
         if (!t || t->state != MK__ENDED) continue;
         if (want_returned && t->outcome.result != MK_OK) continue;
         if (nth-- == 0) {
@@ -417,7 +443,7 @@ static mk_result await_one(mk_task *hs, size_t n, mk_outcome *out,
   size_t i;
   if (r != MK_OK || (r = pick_first(self, hs, n, &i)) != MK_OK) return r;
   consume(self, &hs[i]);
-  if (out) *out = hs[i].mk__outcome;
+  if (out) *out = hs[i].mk__u.mk__done;
   if (index) *index = i;
   if (!cancel_others) return MK_OK;
 
@@ -425,16 +451,18 @@ static mk_result await_one(mk_task *hs, size_t n, mk_outcome *out,
   bool was_shielded = self->shielded;
   self->shielded = true;
   for (;;) {
-    mk_task *newest = NULL;
-    for (size_t j = 0; j < n; j++)
-      if (hs[j].mk__rec && (!newest || hs[j].mk__id > newest->mk__id))
-        newest = &hs[j];
+    struct mk__task *newest = NULL;
+    size_t at = 0;
+    for (size_t j = 0; j < n; j++) {
+      struct mk__task *t = handle_rec(&hs[j]);
+      if (t && (!newest || t->id > newest->id)) newest = t, at = j;
+    }
     if (!newest) break;
-    mk__cancel_request(newest->mk__rec);
-    wait_ended(self, newest->mk__rec);
-    newest->mk__rec->outcome.result = MK_CANCELLED;
-    newest->mk__rec->outcome.value = NULL;
-    consume(self, newest);
+    mk__cancel_request(newest);
+    wait_ended(self, newest);
+    newest->outcome.result = MK_CANCELLED;
+    newest->outcome.value = NULL;
+    consume(self, &hs[at]);
   }
   self->shielded = was_shielded;
   return MK_OK;
@@ -454,15 +482,14 @@ mk_result mk_cancel(mk_task *h) {
   if (!self) return MK_EINVAL;
   mk_result r = check_handle(self, h);
   if (r != MK_OK) return r;
-  struct mk__task *t = h->mk__rec;
+  struct mk__task *t = handle_rec(h);
   if (t) {
     /* Requested even from a cancelled caller; only the wait can be cut. */
     mk__cancel_request(t);
     if ((r = wait_ended(self, t)) != MK_OK) return r;
     consume(self, h);
   }
-  h->mk__outcome.result = MK_CANCELLED;
-  h->mk__outcome.value = NULL;
+  handle_done(h, (mk_outcome){MK_CANCELLED, NULL});
   return MK_OK;
 }
 

@@ -1,21 +1,22 @@
 /*
  * timer.c: sleep, on a binary min-heap of deadlines.
  *
- * Entries keep their key inline (deadline, then a sequence number for FIFO
- * order among equal deadlines), so sifting never chases a pointer; each
- * sleeper knows its index, so a cancelled sleep leaves in O(log n). Sleepers
- * are never scanned linearly.
+ * Entries keep their deadline inline, so sifting chases a pointer only to
+ * break a tie (a sequence number, for FIFO order among equal deadlines);
+ * each sleeper knows its index, so a cancelled sleep leaves in O(log n).
+ * Sleepers are never scanned linearly.
  */
 #include "internal.h"
 
 struct mk__sleeper {
   mk_syscall sc;
   size_t index; /* position in the heap */
+  uint64_t seq; /* order of arrival */
 };
 
 static bool before(const mk__timer *a, const mk__timer *b) {
   return a->deadline < b->deadline ||
-         (a->deadline == b->deadline && a->seq < b->seq);
+         (a->deadline == b->deadline && a->sleeper->seq < b->sleeper->seq);
 }
 
 static void place(size_t i, mk__timer e) {
@@ -49,7 +50,8 @@ static void sift_down(size_t i, mk__timer e) {
 
 static bool reserve(void) {
   if (mk__s.ntimers < mk__s.timers_cap) return true;
-  size_t cap = mk__s.timers_cap ? 2 * mk__s.timers_cap : 64;
+  /* Grows by half: the unused tail stays small with many sleepers. */
+  size_t cap = mk__s.timers_cap ? mk__s.timers_cap + mk__s.timers_cap / 2 : 64;
   mk__timer *t = mk__platform_alloc(cap * sizeof *t);
   if (!t) return false;
   if (mk__s.ntimers) memcpy(t, mk__s.timers, mk__s.ntimers * sizeof *t);
@@ -77,9 +79,9 @@ mk_result mk_sleep_until(uint64_t deadline) {
   mk_result r = mk__blocking_entry(&self);
   if (r != MK_OK) return r;
   if (!reserve()) return MK_ENOMEM;
-  struct mk__sleeper s;
+  struct mk__sleeper s = {.seq = mk__s.timer_seq++};
   mk_syscall_init(&s.sc, sleep_cancelled, NULL);
-  mk__timer e = {deadline, mk__s.timer_seq++, &s};
+  mk__timer e = {deadline, &s};
   sift_up(mk__s.ntimers++, e);
   return mk__suspend_as(&s.sc, "sleep");
 }

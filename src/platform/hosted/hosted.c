@@ -147,6 +147,9 @@ uint64_t mk__platform_wait(uint64_t deadline, uint64_t interest) {
   struct timespec timeout, *tp = NULL;
   if (deadline != MK_FOREVER) {
     uint64_t now = mk__platform_clock_monotonic();
+    /* Nothing to watch and nothing to wait for: no system call. The
+     * scheduler polls like this once per scheduled block request. */
+    if (n == 0 && deadline <= now) return 0;
     uint64_t left = deadline > now ? deadline - now : 0;
     timeout.tv_sec = (time_t)(left / 1000000000u);
     timeout.tv_nsec = (long)(left % 1000000000u);
