@@ -92,7 +92,7 @@ static mk_result schedule(mk_block *b, bool write, uint64_t off, void *buf,
   if (r != MK_OK || (r = mk__blocking_entry(&self)) != MK_OK) return r;
   struct mk__block_request q = {mk__s.block_tail, NULL, b, write, off, buf, len,
                                 MK_EUNSPEC,       {0}};
-  mk_syscall_init(&q.sc, request_cancelled, &q);
+  mk__syscall_init(&q.sc, request_cancelled, &q);
   if (mk__s.block_tail)
     mk__s.block_tail->next = &q;
   else
@@ -118,5 +118,5 @@ void mk__block_perform_one(void) {
   struct mk__block_request *q = mk__s.block_head;
   dequeue(q);
   q->result = perform(q->block, q->write, q->off, q->buf, q->len);
-  mk_signal(&q->sc);
+  mk__wake(&q->sc);
 }

@@ -156,7 +156,31 @@ typedef struct mk__sched {
 extern mk__sched mk__s;
 
 /* sched.c */
-void mk__runq_push(struct mk__task *t);
+static inline void mk__runq_push(struct mk__task *t) {
+  t->state = MK__RUNNABLE;
+  t->next_run = NULL;
+  if (mk__s.run_tail)
+    mk__s.run_tail->next_run = t;
+  else
+    mk__s.run_head = t;
+  mk__s.run_tail = t;
+}
+
+static inline void
+mk__syscall_init(mk_syscall *sc, void (*on_cancel)(mk_syscall *), void *data) {
+  sc->on_cancel = on_cancel;
+  sc->data = data;
+  sc->mk__task = NULL;
+  sc->mk__what = NULL;
+}
+
+/* mk_signal for the core's own queues, whose members are always suspended
+ * on the syscall that queued them (a cancelled one leaves its queue). */
+static inline void mk__wake(mk_syscall *sc) {
+  struct mk__task *t = sc->mk__task;
+  t->wake_result = MK_OK;
+  mk__runq_push(t);
+}
 mk_result mk__blocking_entry(struct mk__task **self);
 mk_result mk__suspend_as(mk_syscall *sc, const char *what);
 void mk__leave(struct mk__task *self);

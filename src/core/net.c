@@ -100,7 +100,7 @@ mk_result mk_net_read(mk_net *n, void *buf, size_t size, size_t *len) {
   while ((r = try_read(n, buf, size, len)) == MK_AGAIN) {
     struct mk__waiter w;
     w.task = self;
-    mk_syscall_init(&w.sc, reader_cancelled, n);
+    mk__syscall_init(&w.sc, reader_cancelled, n);
     mk__waitq_push(&n->readers, &w);
     mk__s.device_waiters++;
     mk__s.net_interest |= (uint64_t)1 << n->handle;
@@ -123,7 +123,7 @@ void mk__net_deliver(uint64_t ready) {
     struct mk__waiter *w;
     while ((w = mk__waitq_pop(&n->readers))) {
       reader_leaves(n);
-      mk_signal(&w->sc);
+      mk__wake(&w->sc);
     }
   }
 }

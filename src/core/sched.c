@@ -14,16 +14,6 @@ mk__sched mk__s;
 
 /* ---- Run queue ---------------------------------------------------------- */
 
-void mk__runq_push(struct mk__task *t) {
-  t->state = MK__RUNNABLE;
-  t->next_run = NULL;
-  if (mk__s.run_tail)
-    mk__s.run_tail->next_run = t;
-  else
-    mk__s.run_head = t;
-  mk__s.run_tail = t;
-}
-
 /* Takes the next task of the round, and notes when the round is over. */
 static inline struct mk__task *runq_pop(void) {
   struct mk__task *t = mk__s.run_head;
@@ -150,10 +140,7 @@ mk_result mk__suspend_as(mk_syscall *sc, const char *what) {
 
 void mk_syscall_init(mk_syscall *sc, void (*on_cancel)(mk_syscall *),
                      void *data) {
-  sc->on_cancel = on_cancel;
-  sc->data = data;
-  sc->mk__task = NULL;
-  sc->mk__what = NULL;
+  mk__syscall_init(sc, on_cancel, data);
 }
 
 mk_result mk_suspend(mk_syscall *sc) {
@@ -165,8 +152,7 @@ mk_result mk_signal(mk_syscall *sc) {
   struct mk__task *t = sc ? sc->mk__task : NULL;
   if (!t || t->state != MK__SUSPENDED || t->suspended_on != sc)
     return MK_EINVAL;
-  t->wake_result = MK_OK;
-  mk__runq_push(t);
+  mk__wake(sc);
   return MK_OK;
 }
 

@@ -47,7 +47,7 @@ static void waiter_cancelled(mk_syscall *sc) {
 static mk_result wait_in(mk__waitq *q, struct mk__waiter *w, const char *what) {
   w->task = mk__s.current;
   w->signalled = false;
-  mk_syscall_init(&w->sc, waiter_cancelled, q);
+  mk__syscall_init(&w->sc, waiter_cancelled, q);
   mk__waitq_push(q, w);
   return mk__suspend_as(&w->sc, what);
 }
@@ -56,7 +56,7 @@ static struct mk__waiter *wake_one(mk__waitq *q) {
   struct mk__waiter *w = mk__waitq_pop(q);
   if (w) {
     w->signalled = true;
-    mk_signal(&w->sc);
+    mk__wake(&w->sc);
   }
   return w;
 }
@@ -106,7 +106,7 @@ mk_result mk_condition_wait(mk_condition *c, mk_mutex *m) {
   if (r == MK_OK) {
     w.task = self;
     w.signalled = false;
-    mk_syscall_init(&w.sc, waiter_cancelled, &c->mk__waiters);
+    mk__syscall_init(&w.sc, waiter_cancelled, &c->mk__waiters);
     mk__waitq_push(&c->mk__waiters, &w);
   }
   mk_mutex_unlock(m);

@@ -211,7 +211,7 @@ static void child_wait_cancelled(mk_syscall *sc) { MK__UNUSED(sc); }
 /* Suspends until `target` (or, if NULL, any child) ends. */
 static mk_result wait_child(struct mk__task *self, struct mk__task *target) {
   struct child_wait w = {.target = target};
-  mk_syscall_init(&w.sc, child_wait_cancelled, self);
+  mk__syscall_init(&w.sc, child_wait_cancelled, self);
   return mk__suspend_as(&w.sc, target ? "await" : "await any child");
 }
 
@@ -293,7 +293,7 @@ static void task_finished(struct mk__task *t) {
   if (p && p->state == MK__SUSPENDED &&
       p->suspended_on->on_cancel == child_wait_cancelled) {
     struct child_wait *w = (struct child_wait *)p->suspended_on;
-    if (!w->target || w->target == t) mk_signal(&w->sc);
+    if (!w->target || w->target == t) mk__wake(&w->sc);
   }
 }
 

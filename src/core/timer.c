@@ -80,7 +80,7 @@ mk_result mk_sleep_until(uint64_t deadline) {
   if (r != MK_OK) return r;
   if (!reserve()) return MK_ENOMEM;
   struct mk__sleeper s = {.seq = mk__s.timer_seq++};
-  mk_syscall_init(&s.sc, sleep_cancelled, NULL);
+  mk__syscall_init(&s.sc, sleep_cancelled, NULL);
   mk__timer e = {deadline, &s};
   sift_up(mk__s.ntimers++, e);
   return mk__suspend_as(&s.sc, "sleep");
@@ -103,7 +103,7 @@ void mk__timers_expire(uint64_t now) {
   while (mk__s.ntimers && mk__s.timers[0].deadline <= now) {
     struct mk__sleeper *s = mk__s.timers[0].sleeper;
     heap_remove(0);
-    mk_signal(&s->sc);
+    mk__wake(&s->sc);
   }
 }
 
