@@ -18,7 +18,6 @@ EX=$O/examples
 UK=$O/tests/uk
 WORK=$(mktemp -d /tmp/mkernel-e2e.XXXXXX)
 NETNS=mk-e2e-$$
-passed=0 failed=0 skipped=0
 
 cleanup() {
   ip netns del "$NETNS" 2>/dev/null
@@ -26,14 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-skip() { echo "skip $1: $2"; skipped=$((skipped + 1)); }
-fail() {
-  echo "FAIL $1: $2"
-  [ -f "$WORK/out" ] && sed 's/^/     stdout: /' "$WORK/out"
-  [ -f "$WORK/err" ] && sed 's/^/     stderr: /' "$WORK/err"
-  failed=$((failed + 1))
-}
+. tests/lib/harness.sh
+SELECTED=("$@")
 
 # run_case NAME STATUS EXPECTED_STDOUT EXPECTED_STDERR_PART -- COMMAND...
 # Runs COMMAND with a timeout; checks the exit status, that stdout is
@@ -61,13 +54,6 @@ run_case() {
   fi
 }
 
-SELECTED=("$@")
-selected() {
-  [ ${#SELECTED[@]} -eq 0 ] && return 0
-  local s
-  for s in "${SELECTED[@]}"; do [ "$s" = "$1" ] && return 0; done
-  return 1
-}
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -260,5 +246,4 @@ else
   fi
 fi
 
-echo "e2e: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary e2e

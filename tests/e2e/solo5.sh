@@ -21,7 +21,7 @@ set -u
 cd "$(dirname "$0")/../.."
 SOLO5_O=${SOLO5_O:-build/solo5}
 TENDERS=(spt hvt virtio)
-passed=0 failed=0 skipped=0
+. tests/lib/harness.sh
 
 skip_all() {
   local t
@@ -56,14 +56,6 @@ cleanup() {
 trap cleanup EXIT
 
 SELECTED=("$@")
-selected() { # TENDER/TEST
-  [ ${#SELECTED[@]} -eq 0 ] && return 0
-  local s
-  for s in "${SELECTED[@]}"; do
-    [ "$s" = "$1" ] || [ "$s" = "${1%%/*}" ] && return 0
-  done
-  return 1
-}
 
 # Whether any test of TENDER is selected.
 tender_selected() {
@@ -75,14 +67,6 @@ tender_selected() {
   return 1
 }
 
-ok() { echo "ok   $1 ($2)"; passed=$((passed + 1)); }
-skip() { echo "skip $1: $2"; skipped=$((skipped + 1)); }
-fail() {
-  echo "FAIL $1: $2"
-  [ -f "$WORK/out" ] && sed 's/^/     stdout: /' "$WORK/out"
-  [ -f "$WORK/err" ] && sed 's/^/     stderr: /' "$WORK/err"
-  failed=$((failed + 1))
-}
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 seconds() { # START_MS
@@ -280,5 +264,4 @@ if selected manifest; then
   if [ "$got" = "$want" ]; then ok manifest "block.spt carries its hosted manifest"; else fail manifest "embedded: $got; hosted: $want"; fi
 fi
 
-echo "solo5 e2e: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary "solo5 e2e"

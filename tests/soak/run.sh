@@ -34,7 +34,7 @@ SOAK_PING_MAX_LOSS=${SOAK_PING_MAX_LOSS:-1}
 WORK=$(mktemp -d /tmp/mkernel-soak.XXXXXX)
 NETNS=mk-soak-$$
 UK_MAC=02:00:00:00:50:01
-passed=0 failed=0 skipped=0 uk=
+uk=
 
 cleanup() {
   [ -n "$uk" ] && kill "$uk" 2>/dev/null
@@ -43,18 +43,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok   soak $1"; passed=$((passed + 1)); }
-skip() { echo "skip soak $1: $2"; skipped=$((skipped + 1)); }
-fail() { echo "FAIL soak $1: $2"; failed=$((failed + 1)); }
-show() { sed 's/^/     /' "$@"; }
-
+PREFIX="soak "
+. tests/lib/harness.sh
 SELECTED=("$@")
-selected() {
-  [ ${#SELECTED[@]} -eq 0 ] && return 0
-  local s
-  for s in "${SELECTED[@]}"; do [ "$s" = "$1" ] && return 0; done
-  return 1
-}
+show() { sed 's/^/     /' "$@"; }
 
 # ---- Tasks and timers: flat memory -----------------------------------------
 
@@ -184,5 +176,4 @@ if [ -z "$net_skip" ] && selected ping-flood; then
   uk=
 fi
 
-echo "soak: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary soak
