@@ -19,3 +19,5 @@ cd "$(dirname "$0")/.."
     sed -n 's/^void \(test_[a-z0-9_]*\)(void) {$/  X(\1) \\/p' "$f"
   done | sed '$ s/ \\$//'
 } > tests/unit/list.h
+# Formatted like the rest of the code, when clang-format is there.
+if command -v clang-format >/dev/null 2>&1; then clang-format -i tests/unit/list.h; fi
