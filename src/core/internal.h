@@ -2,10 +2,11 @@
  * internal.h: the core's private types and the functions its files share.
  *
  * The scheduler runs on the stack of whoever called mk_run_task() (the
- * "scheduler context"); every task has its own stack and switches back to
- * the scheduler when it suspends, yields or ends. So scheduler work (timers,
- * device polling, hooks, freeing a finished task's stack) never runs on a
- * task's stack, and a task never frees the stack it is running on.
+ * "scheduler context"); every task has its own stack. A task that suspends,
+ * yields or ends switches straight to the next runnable task when nothing
+ * else is due, and to the scheduler otherwise: scheduler work (timers,
+ * device polling, hooks) never runs on a task's stack. A task that ended
+ * never frees the stack it is running on: whatever runs next does.
  */
 #ifndef MK_CORE_INTERNAL_H
 #define MK_CORE_INTERNAL_H
