@@ -111,7 +111,9 @@ memcheck: $(UNIT) $(EXAMPLE_BINS) $(TEST_UK_BINS)
 	$(MEMCHECK) $(UNIT)
 	O=$(O) WRAP="$(MEMCHECK)" tests/e2e/run.sh
 
-demo: $(O)/examples/hello
+demo:
+	scripts/deps.sh demo
+	$(MAKE) $(O)/examples/hello
 	$(O)/examples/hello
 
 # The core must need nothing from a libc: compile it freestanding, against

@@ -1,7 +1,8 @@
 #!/bin/sh
-# deps.sh: installs the Debian packages the build and the test suite need,
-# if any is missing. As root it runs apt-get (update first); as another user
-# it prints what to install and fails.
+# deps.sh [demo]: installs the Debian packages the build and the test suite
+# need (with `demo`: only what building and running the demo needs), if any
+# is missing. As root it runs apt-get (update first); as another user it
+# prints what to install and fails.
 set -eu
 need=""
 want() { # COMMAND-OR-FILE PACKAGE
@@ -12,6 +13,10 @@ want() { # COMMAND-OR-FILE PACKAGE
 }
 want cc gcc
 want make make
+# The hosted sandbox's library, for this machine's architecture (the header
+# alone may come from another architecture's package).
+want "/usr/lib/$(cc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/libseccomp.so" libseccomp-dev
+if [ "${1:-}" != demo ]; then
 want aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
 want /usr/aarch64-linux-gnu/lib/libc.a libc6-dev-arm64-cross
 want qemu-aarch64 qemu-user
@@ -21,9 +26,9 @@ want md5sum coreutils
 want clang clang                                           # fuzzing
 want /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 want valgrind valgrind                                     # memcheck runs
-want /usr/include/seccomp.h libseccomp-dev                 # hosted sandbox
 want /usr/lib/aarch64-linux-gnu/libseccomp.a libseccomp-dev:arm64
 want pkg-config pkg-config
+fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: missing packages:$need" >&2
