@@ -184,7 +184,6 @@ static inline void mk__wake(mk_syscall *sc) {
 }
 mk_result mk__blocking_entry(struct mk__task **self);
 mk_result mk__suspend_as(mk_syscall *sc, const char *what);
-void mk__leave(struct mk__task *self);
 _Noreturn void mk__leave_final(struct mk__task *self);
 void mk__arrived_first(void);
 void mk__cancel_request(struct mk__task *t);

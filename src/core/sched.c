@@ -87,8 +87,6 @@ static inline __attribute__((always_inline)) void leave(struct mk__task *self,
   reap_zombie();
 }
 
-void mk__leave(struct mk__task *self) { leave(self, false); }
-
 _Noreturn void mk__leave_final(struct mk__task *self) {
   mk__s.zombie = self;
   leave(self, true);
